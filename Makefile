@@ -1,0 +1,71 @@
+# The claim desk. `make demo` and `make test` are all a newcomer needs (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+MANAGE := $(BIN)/python manage.py
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: venv demo serve seed test test-fast fuzz lint format migrate backup screenshots benchmark evaluate clean-db
+
+# The virtual environment is built from the lock file alone, and rebuilt when the lock changes.
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+
+seed: migrate
+	$(MANAGE) load_seeds
+
+# Migrate, load the seed dataset, create the demo users and serve the desk on http://127.0.0.1:8000/.
+demo: export DJANGO_DEBUG = 1
+demo: export CLAIMDESK_DEMO = 1
+demo: seed
+	$(MANAGE) demo_users
+	@echo "The desk: http://127.0.0.1:8000/  (log in as editor, factchecker, viewer or admin; password: demo)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+serve: migrate
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# The whole suite: unit, API (real HTTP) and browser tests against real PostgreSQL.
+# Browser tests use the system Chromium when there is one, otherwise Playwright's own build.
+test: venv
+	@if [ ! -x "$(CHROMIUM)" ] && [ -z "$$CI" ]; then $(BIN)/playwright install chromium; fi
+	$(BIN)/python -m pytest
+
+test-fast: venv
+	$(BIN)/python -m pytest -m "not browser"
+
+# A longer schemathesis run against the API schema.
+fuzz: venv
+	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -m fuzz
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# A pg_dump of whichever database is configured (DATABASE_URL, or the embedded one).
+backup: venv
+	$(MANAGE) backup
+
+screenshots: venv
+	$(MANAGE) screenshots
+
+benchmark: venv
+	$(MANAGE) benchmark
+
+evaluate: venv
+	$(MANAGE) evaluate_assistant

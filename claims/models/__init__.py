@@ -1,0 +1,24 @@
+"""The claims app's models, one module per concept, re-exported here by name."""
+
+from claims.models.actors import Actor, ActorAlias, ActorRole, Side
+from claims.models.claims import Claim, ClaimDispute, ClaimLink, ClaimVia, Figure, Statement
+from claims.models.disputes import Dispute, Scope
+from claims.models.notes import Annotation, Review, SuggestionDismissal
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "ActorRole",
+    "Annotation",
+    "Claim",
+    "ClaimDispute",
+    "ClaimLink",
+    "ClaimVia",
+    "Dispute",
+    "Figure",
+    "Review",
+    "Scope",
+    "Side",
+    "Statement",
+    "SuggestionDismissal",
+]

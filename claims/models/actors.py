@@ -1,0 +1,158 @@
+"""Who speaks: sides of the conflict and the actors who speak for them."""
+
+from __future__ import annotations
+
+import uuid
+
+import pgtrigger
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from sources.models import SEARCH_CONFIG, track_history
+from sources.versioning import Versioned
+
+
+class Side(Versioned):
+    """A party to the conflict, or a third party."""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", "Party to the conflict"
+        THIRD_PARTY = "third_party", "Third party"
+
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARTY)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorQuerySet(models.QuerySet):
+    def active(self) -> ActorQuerySet:
+        """Actors not merged into another."""
+        return self.filter(merged_into__isnull=True)
+
+
+class Actor(Versioned):
+    """A speaker: a person, an organisation or a government body."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        GOVERNMENT_BODY = "government_body", "Government body"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, null=True, blank=True, related_name="actors")
+    description = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_actors",
+        help_text="Set when this actor turned out to be the same as another.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("merge_actor", "Can merge duplicate actors"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="claims_actor_not_merged_into_self"),
+        ]
+        indexes = [
+            GinIndex(name="claims_actor_search", fields=["search_vector"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:actor_detail", args=[self.pk])
+
+    def role_on(self, day) -> ActorRole | None:
+        """The role the actor held on ``day`` (from prefetched roles when there are any)."""
+        if day is None:
+            return None
+        for role in self.roles.all():
+            if (role.start is None or role.start <= day) and (role.end is None or day <= role.end):
+                return role
+        return None
+
+
+class ActorAlias(models.Model):
+    """A name the actor goes by: a spelling, a transliteration, a description ("Armenia's premier").
+
+    ``normalized`` is the accent- and case-folded alias, set by a database trigger with unaccent so
+    every writer (the desk, the admin, raw SQL) folds alike; one alias per actor after folding.
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=300)
+    normalized = models.CharField(max_length=300, editable=False, default="")
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "actor aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "normalized"], name="claims_actoralias_unique_folded"),
+        ]
+        indexes = [
+            # speaker autocomplete and the assistant's speaker resolution: `normalized % 'pashinian'`
+            GinIndex(name="claims_actoralias_trgm", fields=["normalized"], opclasses=["gin_trgm_ops"]),
+            # exact folded-name lookups
+            models.Index(name="claims_actoralias_normalized", fields=["normalized"]),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="claims_actoralias_normalize",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func="NEW.normalized := lower(public.unaccent(btrim(NEW.alias))); RETURN NEW;",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class ActorRole(models.Model):
+    """A role held over a period: "assistant to the President of Azerbaijan", from-to."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=300)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["actor", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(start__lte=F("end")),
+                name="claims_actorrole_start_le_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+for _model in (Side, Actor, ActorAlias, ActorRole):
+    track_history(_model)

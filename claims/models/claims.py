@@ -1,0 +1,378 @@
+"""Claims: one assertion in one story, anchored to its exact words, with its figures and links."""
+
+from __future__ import annotations
+
+import uuid
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+
+from claims.models.actors import Actor, Side
+from claims.models.disputes import Dispute, Scope
+from sources.models import SEARCH_CONFIG, Outlet, Story, StoryRevision, track_history
+from sources.versioning import Versioned
+
+
+class Statement(Versioned):
+    """One speech act: one speaker, one occasion. The claims that report it are its versions."""
+
+    class Occasion(models.TextChoices):
+        ADDRESS = "address", "Address or speech"
+        WRITTEN_STATEMENT = "written_statement", "Written statement"
+        PRESS_CONFERENCE = "press_conference", "Press conference or call"
+        INTERVIEW = "interview", "Interview"
+        SOCIAL_MEDIA = "social_media", "Social media post"
+        OFFICIAL_STATEMENT = "official_statement", "Official statement"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements")
+    occasion = models.CharField(max_length=20, choices=Occasion.choices, default=Occasion.OTHER)
+    said_on = models.DateField(null=True, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    responds_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-said_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(responds_to=F("pk")), name="claims_statement_not_own_response"),
+        ]
+        indexes = [
+            # a speaker's statements over time (actor page, version matching)
+            models.Index(name="claims_statement_speaker_date", fields=["speaker", "said_on"]),
+        ]
+
+    def __str__(self) -> str:
+        when = f" ({self.said_on:%d %b %Y})" if self.said_on else ""
+        return f"{self.speaker}: {self.description or self.get_occasion_display()}{when}"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def active(self) -> ClaimQuerySet:
+        """Claims not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def visible(self) -> ClaimQuerySet:
+        """What may leave the desk: published, not withdrawn, in at least one visible dispute."""
+        in_visible_dispute = ClaimDispute.objects.filter(
+            claim=OuterRef("pk"), dispute__in=Dispute.objects.visible()
+        )
+        return self.active().filter(is_published=True).filter(Exists(in_visible_dispute))
+
+    def for_dispute(self, dispute: Dispute) -> ClaimQuerySet:
+        return self.filter(dispute_links__dispute=dispute)
+
+    def with_card_data(self) -> ClaimQuerySet:
+        """Everything a claim card shows, in a fixed number of queries."""
+        return self.select_related(
+            "speaker__side", "story__outlet", "statement", "revision"
+        ).prefetch_related("figures__whose", "figures__scope", "via__outlet", "speaker__roles")
+
+
+class Claim(Versioned):
+    """One assertion as it appears in one story, anchored to its exact span of text.
+
+    ``start`` and ``end`` are offsets in Unicode code points into the revision's ``body``;
+    ``quote`` is the exact text there, and ``prefix``/``suffix`` a little context either side,
+    so the anchor can be found again in a later revision (the W3C TextQuoteSelector idea).
+    """
+
+    class Mode(models.TextChoices):
+        VERBATIM = "verbatim", "Verbatim quote"
+        PARAPHRASE = "paraphrase", "Paraphrase"
+        OUTLET_VOICE = "outlet_voice", "Outlet's own voice"
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", "Unverified"
+        VERIFIED = "verified", "Verified"
+        DISPUTED = "disputed", "Disputed"
+        FALSE = "false", "False"
+        RETRACTED = "retracted", "Retracted by speaker"
+
+    CONTEXT_CHARS = 32
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    story = models.ForeignKey(Story, on_delete=models.PROTECT, related_name="claims")
+    revision = models.ForeignKey(StoryRevision, on_delete=models.PROTECT, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.PARAPHRASE)
+    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="claims")
+    said_on = models.DateField(null=True, blank=True, help_text="When it was said, if not the publication date.")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="versions"
+    )
+    disputes = models.ManyToManyField(Dispute, through="ClaimDispute", related_name="claims", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNVERIFIED)
+    is_published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.CharField(max_length=500, blank=True)
+    needs_reanchoring = models.BooleanField(
+        default=False, help_text="The story has a newer revision where this quote was not found again."
+    )
+    from_suggestion = models.BooleanField(default=False, help_text="Logged by accepting an assistant suggestion.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("quote", weight="A", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["story", "start", "id"]
+        permissions = [
+            ("publish_claim", "Can publish and withdraw claims"),
+            ("change_claim_status", "Can change a claim's verification status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claims_claim_start_lt_end"),
+            models.CheckConstraint(
+                condition=~Q(mode="outlet_voice") | Q(speaker__isnull=True),
+                name="claims_claim_outlet_voice_has_no_speaker",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False),
+                name="claims_claim_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="claims_claim_withdrawal_has_reason",
+            ),
+        ]
+        indexes = [
+            # story reader: a revision's claims in text order
+            models.Index(name="claims_claim_revision_start", fields=["revision", "start"]),
+            models.Index(name="claims_claim_story_start", fields=["story", "start"]),
+            # actor page: a speaker's claims over time
+            models.Index(name="claims_claim_speaker_said", fields=["speaker", "said_on"]),
+            models.Index(name="claims_claim_statement", fields=["statement"]),
+            # desk: newest claims, and the API's published listing
+            models.Index(name="claims_claim_created", fields=["-created_at", "-id"]),
+            models.Index(
+                name="claims_claim_published", fields=["id"],
+                condition=Q(is_published=True, withdrawn_at__isnull=True),
+            ),
+            GinIndex(name="claims_claim_search", fields=["search_vector"]),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="claims_claim_no_delete", operation=pgtrigger.Delete),
+            # An anchor must lie inside its revision's text, and the revision must be the story's.
+            pgtrigger.Trigger(
+                name="claims_claim_anchor_in_revision",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func="""
+                    DECLARE body_length integer; revision_story bigint;
+                    BEGIN
+                        SELECT char_length(body), story_id INTO body_length, revision_story
+                          FROM sources_storyrevision WHERE id = NEW.revision_id;
+                        IF NEW."end" > body_length THEN
+                            RAISE EXCEPTION 'claim anchor end % is past the revision text (% characters)',
+                                NEW."end", body_length USING ERRCODE = 'check_violation';
+                        END IF;
+                        IF revision_story <> NEW.story_id THEN
+                            RAISE EXCEPTION 'claim revision % belongs to another story', NEW.revision_id
+                                USING ERRCODE = 'check_violation';
+                        END IF;
+                        RETURN NEW;
+                    END;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        quote = self.quote if len(self.quote) <= 80 else self.quote[:77] + "..."
+        return f"“{quote}”"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claim_detail", args=[self.pk])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class ClaimVia(models.Model):
+    """One link in the chain from speaker to reader: "Russia's Interfax news agency said"."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="via")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=1, help_text="1 is nearest the speaker.")
+
+    class Meta:
+        ordering = ["claim", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="claims_claimvia_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"via {self.outlet}"
+
+
+class ClaimDispute(models.Model):
+    """How a claim sits in one dispute: asserts, denies, or counters with another version."""
+
+    class Stance(models.TextChoices):
+        ASSERTS = "asserts", "Asserts"
+        DENIES = "denies", "Denies"
+        COUNTERS = "counters", "Counters with another version"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="dispute_links")
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="claim_links")
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.ASSERTS)
+    blames = models.ForeignKey(
+        Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="For attribution disputes: the side this claim holds responsible.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "dispute"], name="claims_claimdispute_unique"),
+        ]
+        indexes = [
+            # dispute page and API: a dispute's claims
+            models.Index(name="claims_claimdispute_dispute", fields=["dispute", "claim"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.stance} in {self.dispute_id}"
+
+
+class Figure(models.Model):
+    """The number in a quantitative claim, with what was counted, whose, and over which scope.
+
+    ``low`` and ``high`` are inclusive bounds derived from the qualifier (see claims.figures);
+    an open end is NULL.
+    """
+
+    class Measure(models.TextChoices):
+        KILLED = "killed", "Killed"
+        WOUNDED = "wounded", "Wounded"
+        MISSING = "missing", "Missing"
+        CAPTURED = "captured", "Captured"
+        DISPLACED = "displaced", "Displaced"
+        HOUSES_DAMAGED = "houses_damaged", "Houses damaged"
+        OTHER = "other", "Other"
+
+    class Counted(models.TextChoices):
+        CIVILIANS = "civilians", "Civilians"
+        SOLDIERS = "soldiers", "Soldiers"
+        PEOPLE = "people", "People"
+        CHILDREN = "children", "Children"
+        BUILDINGS = "buildings", "Buildings"
+        UNSPECIFIED = "unspecified", "Unspecified"
+
+    class Tally(models.TextChoices):
+        TOTAL = "total", "Cumulative total"
+        INCREMENT = "increment", "Increment"
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "exactly"
+        AT_LEAST = "at_least", "at least"
+        MORE_THAN = "more_than", "more than"
+        OVER = "over", "over"
+        UP_TO = "up_to", "up to"
+        ABOUT = "about", "about"
+        NEARLY = "nearly", "nearly"
+        SOME = "some", "some"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="figures")
+    measure = models.CharField(max_length=20, choices=Measure.choices)
+    counted = models.CharField(max_length=20, choices=Counted.choices, default=Counted.UNSPECIFIED)
+    whose = models.ForeignKey(
+        Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The side the counted belong to.",
+    )
+    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True, related_name="figures")
+    tally = models.CharField(max_length=10, choices=Tally.choices, default=Tally.TOTAL)
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    value = models.PositiveIntegerField()
+    raw = models.CharField(max_length=300, blank=True, help_text="The words as written: “some two dozen”.")
+    low = models.PositiveIntegerField(null=True, blank=True)
+    high = models.PositiveIntegerField(null=True, blank=True)
+    approximate = models.BooleanField(default=False)
+    as_of = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
+                name="claims_figure_low_le_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=False) | Q(high__isnull=False),
+                name="claims_figure_has_a_bound",
+            ),
+        ]
+        indexes = [
+            # comparable figures: same measure, whose and scope
+            models.Index(name="claims_figure_comparable", fields=["measure", "whose", "scope"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.raw or f"{self.get_qualifier_display()} {self.value} {self.measure}"
+
+    def comparable_key(self) -> tuple:
+        return (self.measure, self.whose_id, self.scope_id)
+
+
+class ClaimLink(models.Model):
+    """A typed, dated relation between two claims, with who recorded it."""
+
+    class Kind(models.TextChoices):
+        CONTRADICTS = "contradicts", "contradicts"
+        DENIES = "denies", "denies"
+        CORROBORATES = "corroborates", "corroborates"
+        RESPONDS_TO = "responds_to", "responds to"
+        REVISES = "revises", "revises"
+        RETRACTS = "retracts", "retracts"
+
+    source = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="links_out")
+    target = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="links_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    noted_on = models.DateField(null=True, blank=True, help_text="When the relation arose.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="claims_claimlink_unique"),
+            models.CheckConstraint(condition=~Q(source=F("target")), name="claims_claimlink_not_to_self"),
+        ]
+        indexes = [models.Index(name="claims_claimlink_target", fields=["target", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+for _model in (Statement, Claim, ClaimVia, ClaimDispute, Figure, ClaimLink):
+    track_history(_model)

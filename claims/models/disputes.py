@@ -1,0 +1,135 @@
+"""Disputes, the contested questions that group claims, and the scopes figures count over."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from sources.models import SEARCH_CONFIG, track_history
+from sources.versioning import Versioned
+
+
+class Scope(Versioned):
+    """What a figure counts over: one event (the 17 Oct Ganja strike) or a period and place.
+
+    Figures are compared only with figures of the same measure, whose and scope.
+    """
+
+    class Kind(models.TextChoices):
+        EVENT = "event", "One event"
+        PERIOD = "period", "A period and place"
+
+    key = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    label = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERIOD)
+    place = models.CharField(max_length=300, blank=True)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(start__lte=F("end")),
+                name="claims_scope_start_le_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DisputeQuerySet(models.QuerySet):
+    def active(self) -> DisputeQuerySet:
+        """Disputes not merged into another."""
+        return self.filter(merged_into__isnull=True)
+
+    def visible(self) -> DisputeQuerySet:
+        """What may leave the desk: published and not merged away."""
+        return self.active().filter(is_published=True)
+
+
+class Dispute(Versioned):
+    """The contested question that groups claims and counterclaims."""
+
+    class Kind(models.TextChoices):
+        CASUALTY_COUNT = "casualty_count", "Casualty count"
+        CEASEFIRE_VIOLATION = "ceasefire_violation", "Ceasefire violation"
+        ATTACK_ATTRIBUTION = "attack_attribution", "Attack attribution"
+        TERRITORIAL_CONTROL = "territorial_control", "Territorial control"
+        POSITION_STATEMENT = "position_statement", "Position or statement"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CONTESTED = "contested", "Contested"
+        SETTLED = "settled", "Settled"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    event_start = models.DateField(null=True, blank=True)
+    event_end = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    summary = models.TextField(blank=True, help_text="A short public summary; no verdict needed.")
+    is_published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_disputes"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", "place", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        permissions = [
+            ("publish_dispute", "Can publish and unpublish disputes"),
+            ("merge_dispute", "Can merge duplicate disputes"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_start__isnull=True) | Q(event_end__isnull=True) | Q(event_start__lte=F("event_end")),
+                name="claims_dispute_event_start_le_end",
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="claims_dispute_not_merged_into_self"),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False),
+                name="claims_dispute_published_has_date",
+            ),
+        ]
+        indexes = [
+            # the desk's dispute list: newest activity first
+            models.Index(name="claims_dispute_updated", fields=["-updated_at", "-id"]),
+            # API filters by kind and status over published disputes
+            models.Index(name="claims_dispute_kind_status", fields=["kind", "status"]),
+            GinIndex(name="claims_dispute_search", fields=["search_vector"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:dispute_detail", args=[self.pk])
+
+
+track_history(Scope)
+track_history(Dispute)

@@ -1,0 +1,152 @@
+"""What the desk writes about claims: annotations and fact-checkers' reviews."""
+
+from __future__ import annotations
+
+import uuid
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+
+from claims.models.claims import Claim
+from claims.models.disputes import Dispute
+from claims.ratings import Rating
+from sources.models import SEARCH_CONFIG, track_history
+from sources.versioning import Versioned
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def active(self) -> AnnotationQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+    def visible(self) -> AnnotationQuerySet:
+        """Public annotations on visible claims or disputes; internal notes never leave the desk."""
+        return self.active().filter(is_public=True).filter(
+            Q(claim__in=Claim.objects.visible()) | Q(dispute__in=Dispute.objects.visible())
+        )
+
+
+class Annotation(Versioned):
+    """An editor's markdown note on a claim or a dispute: internal, or public."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations")
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations"
+    )
+    body = models.TextField(help_text="Markdown.")
+    is_public = models.BooleanField(default=False, help_text="Internal notes never leave the desk.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("body", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False, dispute__isnull=True) | Q(claim__isnull=True, dispute__isnull=False),
+                name="claims_annotation_on_claim_or_dispute",
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="claims_annotation_body_not_empty"),
+        ]
+        indexes = [
+            models.Index(name="claims_annotation_claim", fields=["claim", "created_at"]),
+            models.Index(name="claims_annotation_dispute", fields=["dispute", "created_at"]),
+            # desk: recent annotations
+            models.Index(name="claims_annotation_recent", fields=["-created_at", "-id"]),
+            GinIndex(name="claims_annotation_search", fields=["search_vector"]),
+        ]
+        triggers = [pgtrigger.Protect(name="claims_annotation_no_delete", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        label = "public" if self.is_public else "internal"
+        return f"{label} note by {self.author_id}: {self.body[:60]}"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible(self) -> ReviewQuerySet:
+        """Published reviews on visible claims."""
+        return self.filter(is_published=True, withdrawn_at__isnull=True, claim__in=Claim.objects.visible())
+
+
+class Review(Versioned):
+    """A fact-checker's verdict on a claim, published only after a second person approves it.
+
+    A correction is a new review that ``supersedes`` the old one; the old verdict stays visible
+    with its date.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reviews")
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    reasoning = models.TextField(help_text="Markdown.")
+    evidence = models.JSONField(default=list, blank=True, help_text="Links to the evidence relied on.")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    is_published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        permissions = [
+            ("approve_review", "Can approve and publish another's review"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(approved_by__isnull=False, published_at__isnull=False),
+                name="claims_review_published_is_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("reviewer")),
+                name="claims_review_approver_is_second_person",
+            ),
+            models.CheckConstraint(condition=~Q(supersedes=F("pk")), name="claims_review_not_superseding_self"),
+        ]
+        indexes = [models.Index(name="claims_review_claim", fields=["claim", "created_at"])]
+        triggers = [pgtrigger.Protect(name="claims_review_no_delete", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} on claim {self.claim_id}"
+
+
+class SuggestionDismissal(models.Model):
+    """An assistant suggestion an editor dismissed for a story, so it is not offered again."""
+
+    story = models.ForeignKey("sources.Story", on_delete=models.CASCADE, related_name="dismissed_suggestions")
+    fingerprint = models.CharField(max_length=64, help_text="Identifies the suggestion: kind and quote.")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "fingerprint"], name="claims_suggestiondismissal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"dismissed {self.fingerprint} in story {self.story_id}"
+
+
+for _model in (Annotation, Review):
+    track_history(_model)

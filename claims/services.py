@@ -1,0 +1,297 @@
+"""Writes to claims, disputes and annotations. The desk's views and the API both call these,
+so the rules live once: keyword-only, atomic, validating, raising DomainError or EditConflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from claims.anchoring import AnchorError, find_anchor
+from claims.figures import figure_bounds
+from claims.models import (
+    Actor,
+    Annotation,
+    Claim,
+    ClaimDispute,
+    ClaimLink,
+    ClaimVia,
+    Dispute,
+    Figure,
+    Scope,
+    Side,
+    Statement,
+)
+from sources.errors import DomainError
+from sources.models import Outlet, Story, StoryRevision
+from sources.versioning import save_versioned
+
+
+@dataclass(frozen=True)
+class FigureInput:
+    measure: str
+    value: int
+    qualifier: str = Figure.Qualifier.EXACT
+    counted: str = Figure.Counted.UNSPECIFIED
+    whose: Side | None = None
+    scope: Scope | None = None
+    tally: str = Figure.Tally.TOTAL
+    raw: str = ""
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class DisputeLink:
+    dispute: Dispute
+    stance: str = ClaimDispute.Stance.ASSERTS
+    blames: Side | None = None
+
+
+def _check_choice(value: str, choices: type, field: str) -> None:
+    if value not in choices.values:
+        raise DomainError(f"{value!r} is not a valid {field}.", field=field)
+
+
+def figure_add(*, claim: Claim, figure: FigureInput) -> Figure:
+    _check_choice(figure.measure, Figure.Measure, "measure")
+    _check_choice(figure.counted, Figure.Counted, "counted")
+    _check_choice(figure.tally, Figure.Tally, "tally")
+    _check_choice(figure.qualifier, Figure.Qualifier, "qualifier")
+    try:
+        low, high, approximate = figure_bounds(figure.qualifier, figure.value)
+    except ValueError as error:
+        raise DomainError(str(error), field="value") from error
+    return Figure.objects.create(
+        claim=claim,
+        measure=figure.measure,
+        counted=figure.counted,
+        whose=figure.whose,
+        scope=figure.scope,
+        tally=figure.tally,
+        qualifier=figure.qualifier,
+        value=figure.value,
+        raw=figure.raw,
+        low=low,
+        high=high,
+        approximate=approximate,
+        as_of=figure.as_of,
+    )
+
+
+@transaction.atomic
+def claim_log(
+    *,
+    story: Story,
+    author: AbstractBaseUser | None,
+    quote: str,
+    mode: str = Claim.Mode.PARAPHRASE,
+    revision: StoryRevision | None = None,
+    start_hint: int | None = None,
+    occurrence: int | None = None,
+    prefix: str = "",
+    suffix: str = "",
+    speaker: Actor | None = None,
+    said_on: date | None = None,
+    statement: Statement | None = None,
+    via: Sequence[Outlet] = (),
+    disputes: Iterable[DisputeLink] = (),
+    figures: Iterable[FigureInput] = (),
+    status: str = Claim.Status.UNVERIFIED,
+    publish: bool = False,
+    from_suggestion: bool = False,
+    key: str | None = None,
+) -> Claim:
+    """Log one claim from a story, anchored to its exact words in the story's current revision.
+
+    The anchor is computed here from the quote (and prefix/suffix, occurrence, or the browser's
+    offset as a hint); offsets sent by a client are never trusted as they are.
+    """
+    revision = revision or story.current_revision
+    if revision is None:
+        raise DomainError("The story has no text to anchor a claim in.", field="story")
+    if revision.story_id != story.pk:
+        raise DomainError("That revision belongs to another story.", field="revision")
+    _check_choice(mode, Claim.Mode, "mode")
+    _check_choice(status, Claim.Status, "status")
+    if mode == Claim.Mode.OUTLET_VOICE and speaker is not None:
+        raise DomainError("A claim in the outlet's own voice has no speaker.", field="speaker")
+    if statement is not None and speaker is not None and statement.speaker_id != speaker.pk:
+        raise DomainError("The statement belongs to another speaker.", field="statement")
+    try:
+        anchor = find_anchor(
+            revision.body, quote, occurrence=occurrence, prefix=prefix, suffix=suffix, hint_start=start_hint
+        )
+    except AnchorError as error:
+        raise DomainError(str(error), field="quote") from error
+    now = timezone.now()
+    claim = Claim.objects.create(
+        key=key,
+        story=story,
+        revision=revision,
+        start=anchor.start,
+        end=anchor.end,
+        quote=anchor.quote,
+        prefix=anchor.prefix,
+        suffix=anchor.suffix,
+        mode=mode,
+        speaker=speaker,
+        said_on=said_on,
+        statement=statement,
+        status=status,
+        is_published=publish,
+        published_at=now if publish else None,
+        from_suggestion=from_suggestion,
+        created_by=author,
+    )
+    for position, outlet in enumerate(via, start=1):
+        ClaimVia.objects.create(claim=claim, outlet=outlet, position=position)
+    for link in disputes:
+        claim_dispute_set(claim=claim, link=link)
+    for figure in figures:
+        figure_add(claim=claim, figure=figure)
+    return claim
+
+
+def claim_dispute_set(*, claim: Claim, link: DisputeLink) -> ClaimDispute:
+    """Put a claim in a dispute with its stance (or change its stance there)."""
+    _check_choice(link.stance, ClaimDispute.Stance, "stance")
+    if link.dispute.merged_into_id:
+        raise DomainError("That dispute was merged into another; use the surviving one.", field="dispute")
+    placed, _ = ClaimDispute.objects.update_or_create(
+        claim=claim, dispute=link.dispute, defaults={"stance": link.stance, "blames": link.blames}
+    )
+    Dispute.objects.filter(pk=link.dispute.pk).update(updated_at=timezone.now())
+    return placed
+
+
+CLAIM_EDITABLE_FIELDS = ("mode", "speaker", "said_on", "statement", "status")
+
+
+@transaction.atomic
+def claim_update(*, claim: Claim, expected_version: int, author: AbstractBaseUser, **changes: Any) -> Claim:
+    """Change a claim's editable fields, refusing a save based on a stale version."""
+    unknown = set(changes) - set(CLAIM_EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    for name, value in changes.items():
+        setattr(claim, name, value)
+    _check_choice(claim.mode, Claim.Mode, "mode")
+    _check_choice(claim.status, Claim.Status, "status")
+    if claim.mode == Claim.Mode.OUTLET_VOICE and claim.speaker_id is not None:
+        raise DomainError("A claim in the outlet's own voice has no speaker.", field="speaker")
+    return save_versioned(claim, expected_version=expected_version, fields=list(changes))
+
+
+@transaction.atomic
+def claim_publish(*, claim: Claim, expected_version: int, publish: bool = True) -> Claim:
+    if claim.is_withdrawn and publish:
+        raise DomainError("A withdrawn claim cannot be published.")
+    claim.is_published = publish
+    if publish and claim.published_at is None:
+        claim.published_at = timezone.now()
+    return save_versioned(claim, expected_version=expected_version, fields=["is_published", "published_at"])
+
+
+@transaction.atomic
+def claim_withdraw(*, claim: Claim, expected_version: int, user: AbstractBaseUser, reason: str) -> Claim:
+    """Withdraw a claim logged in error: it is kept, hidden from partners (a tombstone if it had been
+    published). Claims are never deleted."""
+    if not reason.strip():
+        raise DomainError("Say why the claim is withdrawn.", field="reason")
+    if claim.is_withdrawn:
+        raise DomainError("The claim is already withdrawn.")
+    claim.withdrawn_at = timezone.now()
+    claim.withdrawn_by = user
+    claim.withdrawal_reason = reason.strip()
+    return save_versioned(
+        claim, expected_version=expected_version, fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
+    )
+
+
+@transaction.atomic
+def claim_link_add(
+    *, source: Claim, target: Claim, kind: str, user: AbstractBaseUser | None, noted_on: date | None = None
+) -> ClaimLink:
+    """Record a typed link between two claims. A ``retracts`` link marks the target retracted."""
+    _check_choice(kind, ClaimLink.Kind, "kind")
+    if source.pk == target.pk:
+        raise DomainError("A claim cannot be linked to itself.", field="target")
+    link, _ = ClaimLink.objects.get_or_create(
+        source=source, target=target, kind=kind, defaults={"recorded_by": user, "noted_on": noted_on}
+    )
+    if kind == ClaimLink.Kind.RETRACTS and target.status != Claim.Status.RETRACTED:
+        target.status = Claim.Status.RETRACTED
+        save_versioned(target, expected_version=target.version, fields=["status"])
+    return link
+
+
+@transaction.atomic
+def dispute_create(
+    *,
+    title: str,
+    kind: str,
+    author: AbstractBaseUser | None,
+    status: str = Dispute.Status.OPEN,
+    summary: str = "",
+    place: str = "",
+    event_start: date | None = None,
+    event_end: date | None = None,
+    publish: bool = False,
+    key: str | None = None,
+) -> Dispute:
+    if not title.strip():
+        raise DomainError("A dispute needs its question.", field="title")
+    _check_choice(kind, Dispute.Kind, "kind")
+    _check_choice(status, Dispute.Status, "status")
+    if event_start and event_end and event_start > event_end:
+        raise DomainError("The event cannot end before it starts.", field="event_end")
+    return Dispute.objects.create(
+        key=key,
+        title=title.strip(),
+        kind=kind,
+        status=status,
+        summary=summary,
+        place=place,
+        event_start=event_start,
+        event_end=event_end,
+        is_published=publish,
+        published_at=timezone.now() if publish else None,
+        created_by=author,
+    )
+
+
+@transaction.atomic
+def dispute_publish(*, dispute: Dispute, expected_version: int, publish: bool = True) -> Dispute:
+    dispute.is_published = publish
+    if publish and dispute.published_at is None:
+        dispute.published_at = timezone.now()
+    return save_versioned(dispute, expected_version=expected_version, fields=["is_published", "published_at"])
+
+
+@transaction.atomic
+def annotation_add(
+    *, author: AbstractBaseUser, body: str, is_public: bool = False, claim: Claim | None = None,
+    dispute: Dispute | None = None,
+) -> Annotation:
+    if not body.strip():
+        raise DomainError("The note is empty.", field="body")
+    if (claim is None) == (dispute is None):
+        raise DomainError("A note belongs to one claim or one dispute.")
+    return Annotation.objects.create(author=author, body=body, is_public=is_public, claim=claim, dispute=dispute)
+
+
+@transaction.atomic
+def annotation_update(
+    *, annotation: Annotation, expected_version: int, body: str, is_public: bool
+) -> Annotation:
+    if not body.strip():
+        raise DomainError("The note is empty.", field="body")
+    annotation.body = body
+    annotation.is_public = is_public
+    return save_versioned(annotation, expected_version=expected_version, fields=["body", "is_public"])

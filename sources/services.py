@@ -1,0 +1,124 @@
+"""Writes to outlets and stories: importing a story's text, revision by revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+
+from sources.errors import DomainError
+from sources.models import Outlet, Story, StoryRevision, StorySource, content_hash
+
+
+def normalise_text(text: str) -> str:
+    """The only changes made to imported text: CRLF -> LF and a leading byte-order mark removed."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n")
+
+
+@dataclass
+class ImportResult:
+    story: Story
+    revision: StoryRevision
+    outcome: str  # "new story" | "new revision" | "unchanged"
+    republication_of: list[Story] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome != "unchanged"
+
+
+@transaction.atomic
+def story_import(
+    *,
+    outlet: Outlet,
+    text: str,
+    headline: str,
+    url: str = "",
+    published_on: date | None = None,
+    published_precision: str = Story.Precision.DAY,
+    byline: str = "",
+    dateline: str = "",
+    language: str = "en",
+    translated_from: str = "",
+    machine_translated: bool = False,
+    raw_html: str = "",
+    source_name: str = "",
+    author: AbstractBaseUser | None = None,
+    key: str | None = None,
+) -> ImportResult:
+    """Import one story's text for ``outlet``.
+
+    - The same text for the same outlet again is a no-op ("unchanged").
+    - The same URL with different text becomes a new revision of that story; the old one is kept.
+    - Text another outlet already published is a new story, recognised as republication: the
+      story records that it carries the first outlet's copy.
+    """
+    body = normalise_text(text)
+    if not body.strip():
+        raise DomainError("The story text is empty.", field="text")
+    if "\x00" in body:
+        raise DomainError("The story text contains NUL bytes: is it a binary file?", field="text")
+    if not headline.strip():
+        raise DomainError("The story needs a headline.", field="headline")
+    digest = content_hash(body)
+
+    existing = (
+        StoryRevision.objects.select_related("story")
+        .filter(content_hash=digest, story__outlet=outlet)
+        .order_by("story_id", "number")
+        .first()
+    )
+    if existing is not None:
+        return ImportResult(existing.story, existing, "unchanged")
+
+    story = None
+    if key:
+        story = Story.objects.select_for_update().filter(key=key).first()
+    if story is None and url:
+        story = Story.objects.select_for_update().filter(outlet=outlet, url=url).order_by("id").first()
+    if story is not None:
+        if story.outlet_id != outlet.pk:
+            raise DomainError(f"Story {key or url} belongs to {story.outlet}, not {outlet}.", field="outlet")
+        number = (story.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        revision = StoryRevision.objects.create(
+            story=story, number=number, body=body, raw_html=raw_html, content_hash=digest,
+            source_name=source_name, created_by=author,
+        )
+        Story.objects.filter(pk=story.pk).update(current_revision=revision)
+        story.current_revision = revision
+        return ImportResult(story, revision, "new revision")
+
+    story = Story.objects.create(
+        key=key,
+        outlet=outlet,
+        headline=headline.strip(),
+        url=url,
+        published_on=published_on,
+        published_precision=published_precision,
+        byline=byline,
+        dateline=dateline,
+        language=language,
+        translated_from=translated_from,
+        machine_translated=machine_translated,
+        created_by=author,
+    )
+    revision = StoryRevision.objects.create(
+        story=story, number=1, body=body, raw_html=raw_html, content_hash=digest,
+        source_name=source_name, created_by=author,
+    )
+    story.current_revision = revision
+    story.save(update_fields=["current_revision"])
+
+    originals = list(
+        Story.objects.filter(revisions__content_hash=digest).exclude(pk=story.pk).select_related("outlet").distinct()
+    )
+    for original in originals:
+        StorySource.objects.get_or_create(
+            story=story, outlet=original.outlet, relation=StorySource.Relation.REPUBLISHES
+        )
+    return ImportResult(story, revision, "new story", republication_of=originals)

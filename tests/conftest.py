@@ -1,0 +1,61 @@
+"""Shared fixtures. Every test runs against a real PostgreSQL server: DATABASE_URL when set,
+otherwise a throwaway embedded server started for the run (see config/embedded_db.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from claims import roles
+from claims.models import Claim
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the seed dataset once; tests roll back to it, transactional tests reload it."""
+    with django_db_blocker.unblock():
+        call_command("load_seeds", verbosity=0)
+
+
+@pytest.fixture
+def seeded(db):
+    """The curated seed dataset, loaded (again, if a transactional test flushed it)."""
+    if not Claim.objects.filter(key__isnull=False).exists():
+        call_command("load_seeds", verbosity=0)
+
+
+def _user_with_role(username: str, role: str | None):
+    user = UserFactory(username=username)
+    user.is_staff = role is not None
+    user.save()
+    if role:
+        user.groups.set([Group.objects.get(name=role)])
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return _user_with_role("editor", roles.EDITOR)
+
+
+@pytest.fixture
+def factchecker(db):
+    return _user_with_role("factchecker", roles.FACT_CHECKER)
+
+
+@pytest.fixture
+def second_factchecker(db):
+    return _user_with_role("factchecker2", roles.FACT_CHECKER)
+
+
+@pytest.fixture
+def viewer(db):
+    return _user_with_role("viewer", roles.VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but in no desk role."""
+    return _user_with_role("outsider", None)
