@@ -22,7 +22,6 @@ from django.utils import timezone
 from claims import services
 from claims.models import (
     Actor,
-    ActorAlias,
     ActorRole,
     Annotation,
     Claim,
@@ -170,12 +169,8 @@ class _Loader:
             )
             self.actors[row["key"]] = actor
             self.created("actors", made)
-            known = {a.casefold() for a in actor.aliases.values_list("alias", flat=True)}
             for alias in [row["name"], *row.get("aliases", [])]:
-                if alias.casefold() not in known:
-                    # A savepoint: an alias folding onto an existing one is simply already there.
-                    ActorAlias.objects.get_or_create(actor=actor, alias=alias)
-                    known.add(alias.casefold())
+                services.actor_alias_add(actor=actor, alias=alias)
             for role in row.get("roles", []):
                 _, made = ActorRole.objects.get_or_create(
                     actor=actor, title=role["title"],

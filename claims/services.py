@@ -11,12 +11,14 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from claims.anchoring import AnchorError, find_anchor
 from claims.figures import figure_bounds
 from claims.models import (
     Actor,
+    ActorAlias,
     Annotation,
     Claim,
     ClaimDispute,
@@ -56,6 +58,18 @@ class DisputeLink:
 def _check_choice(value: str, choices: type, field: str) -> None:
     if value not in choices.values:
         raise DomainError(f"{value!r} is not a valid {field}.", field=field)
+
+
+def actor_alias_add(*, actor: Actor, alias: str) -> ActorAlias:
+    """Give ``actor`` another name; an alias equal to an existing one after accent- and
+    case-folding (the database's rule) is the existing one."""
+    alias = alias.strip()
+    if not alias:
+        raise DomainError("The alias is empty.", field="alias")
+    same = ActorAlias.objects.filter(
+        actor=actor, normalized=RawSQL("lower(public.unaccent(btrim(%s)))", (alias,))
+    ).first()
+    return same or ActorAlias.objects.create(actor=actor, alias=alias)
 
 
 def figure_add(*, claim: Claim, figure: FigureInput) -> Figure:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from claims import roles
 from claims.models import Claim
+from claims.seeding import DATASET
 from tests.factories import UserFactory
 
 
@@ -16,7 +17,8 @@ from tests.factories import UserFactory
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the seed dataset once; tests roll back to it, transactional tests reload it."""
     with django_db_blocker.unblock():
-        call_command("load_seeds", verbosity=0)
+        if DATASET.exists():
+            call_command("load_seeds", verbosity=0)
 
 
 @pytest.fixture
