@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw")
+    password = factory.django.Password("pw")
 
 
 class SideFactory(factory.django.DjangoModelFactory):
@@ -41,6 +41,7 @@ class OutletFactory(factory.django.DjangoModelFactory):
 class StoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Story
+        skip_postgeneration_save = True
 
     outlet = factory.SubFactory(OutletFactory)
     headline = factory.Sequence(lambda n: f"Story {n}")
@@ -61,6 +62,7 @@ class StoryFactory(factory.django.DjangoModelFactory):
 class ActorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Actor
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Speaker {n}")
     side = factory.SubFactory(SideFactory)

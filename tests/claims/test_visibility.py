@@ -1,0 +1,93 @@
+"""The visibility rule: something leaves the desk only if it is published and everything it hangs on
+is visible."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from claims import services
+from claims.models import Annotation, Claim, Dispute, Review
+from tests.factories import DisputeFactory, StoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _claim(*disputes: Dispute, publish: bool = True) -> Claim:
+    return services.claim_log(
+        story=StoryFactory(),
+        author=None,
+        quote="13 civilians were killed",
+        disputes=[services.DisputeLink(dispute=d) for d in disputes],
+        publish=publish,
+    )
+
+
+def test_a_published_claim_needs_a_visible_dispute():
+    public, hidden = DisputeFactory(), DisputeFactory(is_published=False, published_at=None)
+    only_hidden = _claim(hidden)
+    both = _claim(public, hidden)
+    unpublished = _claim(public, publish=False)
+    no_dispute = _claim()
+
+    visible = set(Claim.objects.visible())
+    assert both in visible
+    assert only_hidden not in visible
+    assert unpublished not in visible
+    assert no_dispute not in visible
+
+
+def test_withdrawn_claims_and_merged_disputes_are_not_visible():
+    survivor, merged = DisputeFactory(), DisputeFactory()
+    withdrawn = _claim(survivor)
+    services.claim_withdraw(claim=withdrawn, expected_version=1, user=UserFactory(), reason="Duplicate")
+    Dispute.objects.filter(pk=merged.pk).update(merged_into=survivor)
+    in_merged_only = _claim(merged)
+
+    assert not Claim.objects.visible().filter(pk__in=[withdrawn.pk, in_merged_only.pk]).exists()
+    assert list(Dispute.objects.visible().filter(pk__in=[survivor.pk, merged.pk])) == [survivor]
+
+
+def test_reviews_are_visible_only_when_published_on_a_visible_claim():
+    reviewer, approver = UserFactory(), UserFactory()
+    now = timezone.now()
+    shown = _claim(DisputeFactory())
+    hidden = _claim(DisputeFactory(is_published=False, published_at=None))
+
+    def review(claim, published):
+        return Review.objects.create(
+            claim=claim, rating="unproven", reasoning="r", reviewer=reviewer,
+            approved_by=approver if published else None, approved_at=now if published else None,
+            is_published=published, published_at=now if published else None,
+        )
+
+    published_on_shown = review(shown, True)
+    draft_on_shown = review(shown, False)
+    published_on_hidden = review(hidden, True)
+    visible = set(Review.objects.visible())
+    assert published_on_shown in visible
+    assert draft_on_shown not in visible
+    assert published_on_hidden not in visible
+
+
+def test_internal_annotations_never_visible_public_ones_follow_their_target():
+    author = UserFactory()
+    shown = _claim(DisputeFactory())
+    hidden = _claim(DisputeFactory(is_published=False, published_at=None))
+    public_on_shown = services.annotation_add(author=author, body="public", is_public=True, claim=shown)
+    internal_on_shown = services.annotation_add(author=author, body="internal", claim=shown)
+    public_on_hidden = services.annotation_add(author=author, body="public too", is_public=True, claim=hidden)
+
+    visible = set(Annotation.objects.visible())
+    assert public_on_shown in visible
+    assert internal_on_shown not in visible
+    assert public_on_hidden not in visible
+
+
+def test_seeded_unpublished_and_internal_items_are_not_visible(seeded):
+    visible_claims = Claim.objects.visible()
+    assert not visible_claims.filter(is_published=False).exists()
+    assert not visible_claims.exclude(dispute_links__dispute__in=Dispute.objects.visible()).exists()
+    assert not Annotation.objects.visible().filter(body__startswith="INTERNAL").exists()
+    assert not Review.objects.visible().filter(reasoning__startswith="DRAFT-REVIEW").exists()
+    assert visible_claims.count() > 40
