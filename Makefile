@@ -64,8 +64,10 @@ backup: venv
 screenshots: venv
 	$(MANAGE) screenshots
 
+# Medians of repeated runs on a synthetic dataset (rolled back) and on the seed stories.
 benchmark: venv
 	$(MANAGE) benchmark
+	$(MANAGE) benchmark_assistant
 
 evaluate: venv
 	$(MANAGE) evaluate_assistant

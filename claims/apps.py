@@ -10,3 +10,9 @@ class ClaimsConfig(AppConfig):
         from claims.roles import sync_roles
 
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="claims.sync_roles")
+
+        from claims.reanchoring import on_revision_added
+        from sources.services import revision_added
+
+        # a story's new revision re-anchors its claims, whichever way the text was imported
+        revision_added.connect(on_revision_added, dispatch_uid="claims.reanchor_on_new_revision")

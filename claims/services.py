@@ -309,3 +309,86 @@ def annotation_update(
     annotation.body = body
     annotation.is_public = is_public
     return save_versioned(annotation, expected_version=expected_version, fields=["body", "is_public"])
+
+
+DISPUTE_EDITABLE_FIELDS = ("title", "kind", "status", "summary", "place", "event_start", "event_end")
+
+
+@transaction.atomic
+def dispute_update(*, dispute: Dispute, expected_version: int, **changes: Any) -> Dispute:
+    """Change a dispute's question, kind, status, summary, place or dates; refuses a stale version."""
+    unknown = set(changes) - set(DISPUTE_EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    if dispute.merged_into_id:
+        raise DomainError("That dispute was merged into another; edit the surviving one.")
+    for name, value in changes.items():
+        setattr(dispute, name, value.strip() if name == "title" else value)
+    if not dispute.title:
+        raise DomainError("A dispute needs its question.", field="title")
+    _check_choice(dispute.kind, Dispute.Kind, "kind")
+    _check_choice(dispute.status, Dispute.Status, "status")
+    if dispute.event_start and dispute.event_end and dispute.event_start > dispute.event_end:
+        raise DomainError("The event cannot end before it starts.", field="event_end")
+    return save_versioned(dispute, expected_version=expected_version, fields=list(changes))
+
+
+def _check_response(statement_id: int | None, responds_to: Statement | None) -> None:
+    if responds_to is not None and statement_id is not None and responds_to.pk == statement_id:
+        raise DomainError("A statement cannot respond to itself.", field="responds_to")
+
+
+@transaction.atomic
+def statement_create(
+    *,
+    speaker: Actor,
+    occasion: str = Statement.Occasion.OTHER,
+    said_on: date | None = None,
+    description: str = "",
+    responds_to: Statement | None = None,
+    key: str | None = None,
+) -> Statement:
+    """Record one speech act (one speaker, one occasion); claims reporting it become its versions."""
+    _check_choice(occasion, Statement.Occasion, "occasion")
+    if speaker.merged_into_id:
+        raise DomainError("That actor was merged into another; use the surviving one.", field="speaker")
+    return Statement.objects.create(
+        key=key, speaker=speaker, occasion=occasion, said_on=said_on, description=description.strip(),
+        responds_to=responds_to,
+    )
+
+
+STATEMENT_EDITABLE_FIELDS = ("occasion", "said_on", "description", "responds_to")
+
+
+@transaction.atomic
+def statement_update(*, statement: Statement, expected_version: int, **changes: Any) -> Statement:
+    """Change a statement's occasion, date, description or what it responds to; refuses a stale version."""
+    unknown = set(changes) - set(STATEMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    for name, value in changes.items():
+        setattr(statement, name, value)
+    _check_choice(statement.occasion, Statement.Occasion, "occasion")
+    _check_response(statement.pk, statement.responds_to)
+    return save_versioned(statement, expected_version=expected_version, fields=list(changes))
+
+
+@transaction.atomic
+def claim_log_in_new_dispute(
+    *,
+    dispute_title: str,
+    dispute_kind: str,
+    author: AbstractBaseUser | None,
+    stance: str = ClaimDispute.Stance.ASSERTS,
+    blames: Side | None = None,
+    **claim_fields: Any,
+) -> Claim:
+    """Open a new dispute and log the claim that raises it, in one step: both are written or neither
+    (a quote that cannot be anchored leaves no empty dispute behind). ``claim_fields`` as for claim_log."""
+    if "disputes" in claim_fields:
+        raise DomainError("A claim logged with a new dispute goes into that dispute only.", field="dispute")
+    dispute = dispute_create(title=dispute_title, kind=dispute_kind, author=author)
+    return claim_log(
+        author=author, disputes=[DisputeLink(dispute=dispute, stance=stance, blames=blames)], **claim_fields
+    )

@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_api_key",
+    "drf_standardized_errors",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "sources",
     "claims",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -179,24 +182,64 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- REST API -------------------------------------------------------------------------------
+# Partners authenticate with "Authorization: Api-Key <key>" (partners.auth); desk users with their
+# session or "Authorization: Token <token>". One error format for every 4xx (drf-standardized-errors).
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.auth.PartnerKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.auth.DeskOrPartnerReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.auth.PartnerKeyThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.PublicIdCursorPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+# Requests per minute a partner key may make unless its own rate_limit says otherwise.
+PARTNER_RATE_LIMIT_PER_MINUTE = int(os.environ.get("CLAIMDESK_PARTNER_RATE_LIMIT", 120))
+# The newsroom named as author of the ClaimReview JSON-LD.
+NEWSROOM_NAME = os.environ.get("CLAIMDESK_NEWSROOM_NAME", "Claim desk")
+NEWSROOM_URL = os.environ.get("CLAIMDESK_NEWSROOM_URL", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claim desk API",
-    "DESCRIPTION": "Published disputes, claims and reviews for partner newsrooms; a write API for the desk.",
+    "DESCRIPTION": (
+        "Published disputes, claims and reviews for partner newsrooms, with an incremental change "
+        "feed; a write API for the desk. See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the schema and its docs are public: they describe the API, not its data
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DisputeKindEnum": "claims.models.disputes.Dispute.Kind",
+        "DisputeStatusEnum": "claims.models.disputes.Dispute.Status",
+        "ClaimStatusEnum": "claims.models.claims.Claim.Status",
+        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
+        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
+        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "ErrorCode401Enum": "drf_standardized_errors.openapi_serializers.ErrorCode401Enum.choices",
+        "ErrorCode403Enum": "drf_standardized_errors.openapi_serializers.ErrorCode403Enum.choices",
+        "ErrorCode404Enum": "drf_standardized_errors.openapi_serializers.ErrorCode404Enum.choices",
+        "ErrorCode405Enum": "drf_standardized_errors.openapi_serializers.ErrorCode405Enum.choices",
+        "ErrorCode406Enum": "drf_standardized_errors.openapi_serializers.ErrorCode406Enum.choices",
+        "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
+        "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
+        "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "claims.api.schema.postprocess_indexed_error_attrs",
+    ],
 }
 
 

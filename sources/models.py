@@ -11,12 +11,36 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from sources.versioning import Versioned
 
 SEARCH_CONFIG = "claimdesk"  # english stemming over unaccented words: see migration 0001
+
+
+def _visible_claims():
+    from django.apps import apps
+
+    return apps.get_model("claims", "Claim").objects.visible()
+
+
+class OutletQuerySet(models.QuerySet):
+    def visible(self) -> OutletQuerySet:
+        """What may leave the desk: outlets of stories with a visible claim, outlets those stories carry
+        copy from or cite, and outlets in a visible claim's "via" chain."""
+        visible = _visible_claims()
+        return self.filter(
+            Exists(visible.filter(story__outlet=OuterRef("pk")))
+            | Exists(visible.filter(story__sources__outlet=OuterRef("pk")))
+            | Exists(visible.filter(via__outlet=OuterRef("pk")))
+        )
+
+
+class StoryQuerySet(models.QuerySet):
+    def visible(self) -> StoryQuerySet:
+        """What may leave the desk: stories with at least one visible claim."""
+        return self.filter(Exists(_visible_claims().filter(story=OuterRef("pk"))))
 
 
 class Outlet(Versioned):
@@ -44,6 +68,8 @@ class Outlet(Versioned):
     licence_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -100,6 +126,8 @@ class Story(Versioned):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "-id"]

@@ -8,9 +8,14 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 
 from sources.errors import DomainError
 from sources.models import Outlet, Story, StoryRevision, StorySource, content_hash
+
+# Sent inside story_import's transaction when a story gets a new revision, with ``story``,
+# ``revision`` and ``author``: the claims app re-anchors the story's claims in the new text.
+revision_added = Signal()
 
 
 def normalise_text(text: str) -> str:
@@ -91,6 +96,7 @@ def story_import(
         )
         Story.objects.filter(pk=story.pk).update(current_revision=revision)
         story.current_revision = revision
+        revision_added.send(sender=Story, story=story, revision=revision, author=author)
         return ImportResult(story, revision, "new revision")
 
     story = Story.objects.create(

@@ -31,6 +31,7 @@ def seeded(db):
 def _user_with_role(username: str, role: str | None):
     user = UserFactory(username=username)
     user.is_staff = role is not None
+    user.set_password("pw")  # the seed dataset may have created this user already, without one
     user.save()
     if role:
         user.groups.set([Group.objects.get(name=role)])

@@ -3,6 +3,7 @@
 from claims.models.actors import Actor, ActorAlias, ActorRole, Side
 from claims.models.claims import Claim, ClaimDispute, ClaimLink, ClaimVia, Figure, Statement
 from claims.models.disputes import Dispute, Scope
+from claims.models.merges import Merge
 from claims.models.notes import Annotation, Review, SuggestionDismissal
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ClaimVia",
     "Dispute",
     "Figure",
+    "Merge",
     "Review",
     "Scope",
     "Side",

@@ -39,6 +39,12 @@ class ActorQuerySet(models.QuerySet):
         """Actors not merged into another."""
         return self.filter(merged_into__isnull=True)
 
+    def visible(self) -> ActorQuerySet:
+        """What may leave the desk: not merged away, and the speaker of at least one visible claim."""
+        from claims.models.claims import Claim
+
+        return self.active().filter(models.Exists(Claim.objects.visible().filter(speaker=models.OuterRef("pk"))))
+
 
 class Actor(Versioned):
     """A speaker: a person, an organisation or a government body."""

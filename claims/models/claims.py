@@ -18,6 +18,12 @@ from sources.models import SEARCH_CONFIG, Outlet, Story, StoryRevision, track_hi
 from sources.versioning import Versioned
 
 
+class StatementQuerySet(models.QuerySet):
+    def visible(self) -> StatementQuerySet:
+        """What may leave the desk: statements with at least one visible version (claim)."""
+        return self.filter(Exists(Claim.objects.visible().filter(statement=OuterRef("pk"))))
+
+
 class Statement(Versioned):
     """One speech act: one speaker, one occasion. The claims that report it are its versions."""
 
@@ -41,6 +47,8 @@ class Statement(Versioned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-said_on", "-id"]

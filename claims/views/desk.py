@@ -1,5 +1,121 @@
-"""(being written)"""
+"""The desk's home page: what needs attention now.
 
-from django.urls import path  # noqa: F401
+Four paginated lists: disputes by newest activity, claims waiting to be grouped into a dispute,
+stories with no claims logged yet, and recent notes. Each list pages on its own (htmx swaps just
+that list; without JavaScript the links reload the page).
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from claims.models import Annotation, Claim, ClaimDispute, Dispute
+from sources.models import Story
+
+PER_PAGE = 15
+LISTS = ("disputes", "waiting", "stories", "notes")
+HTMX_ONLY_PARAMS = ("list", "part")
+
+
+def paginate(
+    request: HttpRequest, items: Any, *, per_page: int, param: str = "page", hx: dict[str, str] | None = None
+) -> Page:
+    """A page of ``items`` from ``?<param>=``, with links that keep the rest of the query string.
+
+    ``page.previous_url``/``next_url`` are plain links (the page works without JavaScript);
+    ``previous_hx``/``next_hx`` add ``hx`` so the view can answer htmx with just the fragment.
+    """
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+
+    def url(number: int, extra: dict[str, str] | None = None) -> str:
+        query = request.GET.copy()
+        for name in HTMX_ONLY_PARAMS:
+            query.pop(name, None)
+        query[param] = str(number)
+        if extra:
+            query.update(extra)
+        return "?" + query.urlencode()
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
+    page.next_url = url(page.next_page_number()) if page.has_next() else None
+    page.previous_hx = url(page.previous_page_number(), hx) if page.has_previous() else None
+    page.next_hx = url(page.next_page_number(), hx) if page.has_next() else None
+    return page
+
+
+def disputes_by_activity():
+    """Active disputes, the most recently touched first: a change to the dispute, a claim placed
+    in it, or a note on it all count as activity."""
+    last_note = Annotation.objects.filter(dispute=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    last_placement = (
+        ClaimDispute.objects.filter(dispute=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+    return (
+        Dispute.objects.active()
+        .annotate(
+            last_activity=Greatest(
+                "updated_at",
+                Coalesce(Subquery(last_note, output_field=DateTimeField()), "updated_at"),
+                Coalesce(Subquery(last_placement, output_field=DateTimeField()), "updated_at"),
+            ),
+            claim_count=Count("claim_links", filter=Q(claim_links__claim__withdrawn_at__isnull=True)),
+        )
+        .order_by("-last_activity", "-id")
+    )
+
+
+def claims_waiting():
+    """Claims in no dispute yet, newest first."""
+    return (
+        Claim.objects.active()
+        .filter(~Exists(ClaimDispute.objects.filter(claim=OuterRef("pk"))))
+        .select_related("speaker__side", "story__outlet")
+        .order_by("-created_at", "-id")
+    )
+
+
+def stories_without_claims():
+    return (
+        Story.objects.filter(~Exists(Claim.objects.active().filter(story=OuterRef("pk"))))
+        .select_related("outlet")
+        .order_by("-published_on", "-id")
+    )
+
+
+def recent_notes():
+    return Annotation.objects.active().select_related("author", "claim", "dispute").order_by("-created_at", "-id")
+
+
+@require_GET
+@login_required
+@permission_required(["claims.view_claim", "claims.view_dispute", "sources.view_story"], raise_exception=True)
+def desk(request: HttpRequest) -> HttpResponse:
+    sources = {
+        "disputes": disputes_by_activity,
+        "waiting": claims_waiting,
+        "stories": stories_without_claims,
+        "notes": recent_notes,
+    }
+    only = request.GET.get("list") if request.htmx else None
+    context = {}
+    for name, source in sources.items():
+        if only in LISTS and name != only:
+            continue
+        context[name] = paginate(request, source(), per_page=PER_PAGE, param=f"{name}_page", hx={"list": name})
+    if only in LISTS:
+        return render(request, f"claims/desk.html#{only}-list", context)
+    return render(request, "claims/desk.html", context)
+
+
+urlpatterns = [
+    path("", desk, name="desk"),
+]

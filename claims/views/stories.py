@@ -1,5 +1,400 @@
-"""(being written)"""
+"""The story reader: a story's text with every claim highlighted, and logging a claim from it.
 
-from django.urls import path  # noqa: F401
+The highlighted text is built here, not in a template, so that the text nodes in the page are
+exactly the revision's body: the browser's selection offsets (static/js/reader.js) then count
+the same code points as the server.
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, Q
+from django.forms.utils import ErrorDict
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from claims import services
+from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
+from claims.models import Actor, Claim, Dispute
+from claims.views.desk import paginate
+from sources.errors import DomainError
+from sources.models import SEARCH_CONFIG, Story
+
+SIDE_CLASSES = 6  # static/css/desk.css has side-1 .. side-6
+MAX_LANES = 4
+CLAIMS_PER_PAGE = 50
+DISPUTE_CHOICES_LIMIT = 500
+
+
+# --- Highlighting -----------------------------------------------------------------------------
+
+
+def side_class(claim: Claim) -> str:
+    """A stable CSS class for the side the claim speaks for (its colour and underline style)."""
+    if claim.speaker_id is None:
+        return "side-outlet"
+    side_id = claim.speaker.side_id
+    if side_id is None:
+        return "side-none"
+    return f"side-{(side_id - 1) % SIDE_CLASSES + 1}"
+
+
+def side_tag(claim: Claim) -> str:
+    """A short text label for the side, shown before each highlight (never colour alone)."""
+    if claim.speaker_id is None:
+        return "OUTLET"
+    side = claim.speaker.side
+    return side.key[:3].upper() if side else "—"
+
+
+def side_label(claim: Claim) -> str:
+    if claim.speaker_id is None:
+        return "the outlet's own voice"
+    side = claim.speaker.side
+    return f"{claim.speaker.name} ({side.name})" if side else claim.speaker.name
+
+
+def assign_lanes(claims: list[Claim]) -> dict[int, int]:
+    """Give overlapping claims different lanes (stacked underlines), like an interval graph
+    colouring: each claim takes the lowest lane free at its start."""
+    lane_ends: list[int] = []
+    lanes: dict[int, int] = {}
+    for claim in sorted(claims, key=lambda c: (c.start, -c.end, c.pk)):
+        for lane, end in enumerate(lane_ends):
+            if end <= claim.start:
+                lane_ends[lane] = claim.end
+                lanes[claim.pk] = lane
+                break
+        else:
+            lanes[claim.pk] = len(lane_ends)
+            lane_ends.append(claim.end)
+    return lanes
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    start: int
+    claims: tuple[Claim, ...]  # outermost (lowest lane) first
+
+
+def segments(body: str, claims: list[Claim]) -> list[Segment]:
+    """Cut ``body`` at every claim boundary; each piece knows every claim covering it."""
+    spans = [c for c in claims if 0 <= c.start < c.end <= len(body)]
+    lanes = assign_lanes(spans)
+    cuts = sorted({0, len(body), *(c.start for c in spans), *(c.end for c in spans)})
+    result = []
+    for start, end in itertools.pairwise(cuts):
+        covering = tuple(sorted((c for c in spans if c.start <= start and end <= c.end), key=lambda c: lanes[c.pk]))
+        result.append(Segment(body[start:end], start, covering))
+    return result
+
+
+def highlighted_body(body: str, claims: list[Claim]) -> SafeString:
+    """The body as HTML: text escaped, each claim's span in nested <mark>s, nothing added between.
+
+    The first piece of each claim carries ``id="claim-<id>"`` (the target of links from the dispute
+    page) and is focusable; Enter or a click opens the claim (static/js/reader.js).
+    """
+    lanes = assign_lanes([c for c in claims if 0 <= c.start < c.end <= len(body)])
+    opened: set[int] = set()
+    parts: list[str] = []
+    for segment in segments(body, claims):
+        html = str(conditional_escape(segment.text))
+        for claim in reversed(segment.claims):
+            first = claim.pk not in opened
+            opened.add(claim.pk)
+            classes = f"hl {side_class(claim)} lane-{min(lanes[claim.pk], MAX_LANES - 1)}"
+            if claim.status == Claim.Status.RETRACTED:
+                classes += " hl-retracted"
+            url = reverse("claims:claim_detail", args=[claim.pk])
+            title = f"Claim by {side_label(claim)}: {claim.get_status_display().lower()}"
+            if first:
+                html = format_html(
+                    '<mark class="{} hl-start" id="claim-{}" data-claim="{}" data-href="{}" data-tag="{}" '
+                    'title="{}" tabindex="0" role="button">{}</mark>',
+                    classes,
+                    claim.pk,
+                    claim.pk,
+                    url,
+                    side_tag(claim),
+                    title,
+                    mark_safe(html),  # noqa: S308
+                )
+            else:
+                html = format_html(
+                    '<mark class="{}" data-claim="{}" data-href="{}" title="{}">{}</mark>',
+                    classes,
+                    claim.pk,
+                    url,
+                    title,
+                    mark_safe(html),  # noqa: S308
+                )
+        parts.append(str(html))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+def legend(claims: list[Claim]) -> list[dict[str, str]]:
+    seen: dict[str, dict[str, str]] = {}
+    for claim in claims:
+        css = side_class(claim)
+        if claim.speaker_id is None:
+            name = "Outlet's own voice"
+        elif claim.speaker.side_id is None:
+            name = "No side"
+        else:
+            name = claim.speaker.side.name
+        seen.setdefault(name, {"name": name, "css": css, "tag": side_tag(claim)})
+    return sorted(seen.values(), key=lambda item: item["name"])
+
+
+# --- Disputes to offer when logging a claim ---------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def suggested_disputes(story: Story, *, speaker: Actor | None = None, quote: str = "", limit: int = 6) -> list[Dispute]:
+    """Disputes this claim probably belongs to: ones sharing its speaker, its words, or its story."""
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(quote)))[:16]
+    base = Dispute.objects.active()
+    condition = Q(claim_links__claim__story=story)
+    rank = None
+    if speaker is not None:
+        condition |= Q(claim_links__claim__speaker=speaker)
+    if words:
+        query = SearchQuery(" or ".join(words), search_type="websearch", config=SEARCH_CONFIG)
+        condition |= Q(search_vector=query) | Q(claim_links__claim__search_vector=query)
+        rank = SearchRank("search_vector", query)
+    found = base.filter(condition).distinct()
+    if rank is not None:
+        found = found.annotate(rank=rank).order_by("-rank", "-updated_at")
+    else:
+        found = found.order_by("-updated_at")
+    return list(found[:limit])
+
+
+def dispute_choice_lists(story: Story, *, speaker: Actor | None = None, quote: str = "") -> tuple[list, list]:
+    suggested = suggested_disputes(story, speaker=speaker, quote=quote)
+    ids = {d.pk for d in suggested}
+    others = [
+        d
+        for d in Dispute.objects.active().only("id", "title").order_by("-updated_at", "-id")[:DISPUTE_CHOICES_LIMIT]
+        if d.pk not in ids
+    ]
+    return suggested, others
+
+
+def _speaker_or_none(text: str) -> Actor | None:
+    if not text.strip():
+        return None
+    try:
+        return resolve_speaker(text)
+    except Exception:  # an unknown or ambiguous name simply gives no speaker-based suggestion
+        return None
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+def suggestions_url(story: Story) -> str | None:
+    """The assistant's suggestions for this story, when that part of the desk is installed."""
+    try:
+        return reverse("claims:story_suggestions", args=[story.pk])
+    except NoReverseMatch:
+        return None
+
+
+def reader_context(request: HttpRequest, story: Story) -> dict[str, Any]:
+    revision = story.current_revision
+    claims: list[Claim] = []
+    if revision is not None:
+        claims = list(
+            Claim.objects.active()
+            .filter(revision=revision)
+            .select_related("speaker__side")
+            .annotate(dispute_count=Count("dispute_links"))
+            .order_by("start", "-end", "id")
+        )
+    earlier = list(
+        Claim.objects.active().filter(story=story).exclude(revision=revision).select_related("speaker")
+        if revision is not None
+        else []
+    )
+    page = paginate(request, claims, per_page=CLAIMS_PER_PAGE)
+    return {
+        "story": story,
+        "revision": revision,
+        "body_html": highlighted_body(revision.body, claims) if revision else "",
+        "claims": claims,
+        "claims_page": page,
+        "earlier_claims": earlier,
+        "legend": legend(claims),
+        "suggestions_url": suggestions_url(story),
+        "can_log": request.user.has_perm("claims.add_claim"),
+    }
+
+
+def _new_log_forms(story: Story, *, initial: dict[str, Any] | None = None) -> tuple[ClaimLogForm, Any]:
+    suggested, others = dispute_choice_lists(story)
+    form = ClaimLogForm(initial=initial, suggested=suggested, others=others, auto_id="log_%s")
+    return form, FigureFormSet(prefix="figures")
+
+
+@require_GET
+@login_required
+@permission_required(["sources.view_story", "claims.view_claim"], raise_exception=True)
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    story = get_object_or_404(Story.objects.select_related("outlet", "current_revision"), pk=pk)
+    context = reader_context(request, story)
+    if context["can_log"]:
+        context["form"], context["figure_forms"] = _new_log_forms(story)
+    return render(request, "claims/story_detail.html", context)
+
+
+def _log_claim(story: Story, form: ClaimLogForm, figure_forms: Any, user: Any) -> Claim:
+    """Log the claim from the form's data (with its new dispute, when one is asked for)."""
+    data = form.cleaned_data
+    figures = [
+        services.FigureInput(
+            measure=f["measure"],
+            value=f["value"],
+            qualifier=f["qualifier"],
+            counted=f["counted"],
+            whose=f.get("whose"),
+            scope=f.get("scope"),
+            tally=f["tally"],
+            raw=f.get("raw", ""),
+            as_of=f.get("as_of"),
+        )
+        for f in (ff.cleaned_data for ff in figure_forms.forms)
+        if f and not f.get("empty")
+    ]
+    fields: dict[str, Any] = {
+        "story": story,
+        "author": user,
+        "quote": data["quote"],
+        "mode": data["mode"],
+        "start_hint": data.get("start_hint"),
+        "occurrence": data.get("occurrence"),
+        "prefix": data.get("prefix") or "",
+        "suffix": data.get("suffix") or "",
+        "speaker": data.get("speaker"),
+        "said_on": data.get("said_on"),
+        "statement": data.get("statement"),
+        "via": [data["via"]] if data.get("via") else [],
+        "figures": figures,
+    }
+    choice = data.get("dispute") or ""
+    if choice == NEW_DISPUTE:
+        return services.claim_log_in_new_dispute(
+            dispute_title=data["new_dispute_title"],
+            dispute_kind=data["new_dispute_kind"],
+            stance=data["stance"],
+            blames=data.get("blames"),
+            **fields,
+        )
+    links = []
+    if choice:
+        dispute = Dispute.objects.active().filter(pk=int(choice)).first()
+        if dispute is None:
+            raise DomainError("That dispute no longer exists.", field="dispute")
+        links.append(services.DisputeLink(dispute=dispute, stance=data["stance"], blames=data.get("blames")))
+    return services.claim_log(disputes=links, **fields)
+
+
+@require_POST
+@login_required
+@permission_required(["claims.add_claim", "claims.add_claimdispute"], raise_exception=True)
+def claim_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a claim from the story. htmx gets the form back (and the refreshed text, out of band);
+    a plain form post is redirected to the new highlight. Bad input: 422 and nothing written."""
+    story = get_object_or_404(Story.objects.select_related("outlet", "current_revision"), pk=pk)
+    speaker = _speaker_or_none(request.POST.get("speaker", ""))
+    suggested, others = dispute_choice_lists(story, speaker=speaker, quote=request.POST.get("quote", ""))
+    form = ClaimLogForm(request.POST, suggested=suggested, others=others, auto_id="log_%s")
+    figure_forms = FigureFormSet(request.POST, prefix="figures")
+    if not figure_forms.management_form.is_valid():
+        return HttpResponse("The figures part of the form is missing or damaged.", status=400)
+
+    if "add_figure" in request.POST:
+        # Another empty figure row, nothing saved. Errors stay hidden: the editor is still typing.
+        data = request.POST.copy()
+        data["figures-TOTAL_FORMS"] = str(min(figure_forms.total_form_count() + 1, FigureFormSet.max_num))
+        figure_forms = FigureFormSet(data, prefix="figures")
+        form._errors = ErrorDict()
+        for figure_form in figure_forms.forms:
+            figure_form._errors = ErrorDict()
+        figure_forms._errors, figure_forms._non_form_errors = [], figure_forms.error_class()
+        return _render_log_form(request, story, form, figure_forms, status=200)
+
+    claim = None
+    if form.is_valid() and figure_forms.is_valid():
+        try:
+            claim = _log_claim(story, form, figure_forms, request.user)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    if claim is None:
+        return _render_log_form(request, story, form, figure_forms, status=422)
+
+    if request.htmx:
+        story.refresh_from_db()
+        context = reader_context(request, story)
+        context["form"], context["figure_forms"] = _new_log_forms(story)
+        context["logged"] = claim
+        return render(request, "claims/_claim_logged.html", context)
+    messages.success(request, f"Claim logged: {claim}")
+    return redirect(f"{story.get_absolute_url()}#claim-{claim.pk}")
+
+
+def _render_log_form(
+    request: HttpRequest, story: Story, form: ClaimLogForm, figure_forms: Any, *, status: int
+) -> HttpResponse:
+    if request.htmx:
+        context = {"story": story, "form": form, "figure_forms": figure_forms, "can_log": True}
+        return render(request, "claims/_claim_log_form.html", context, status=status)
+    context = reader_context(request, story)
+    context.update(form=form, figure_forms=figure_forms, log_open=True)
+    return render(request, "claims/story_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+@permission_required("claims.view_actor", raise_exception=True)
+def speaker_options(request: HttpRequest) -> HttpResponse:
+    """<option>s for the speaker field's datalist: actors matching a name or alias."""
+    text = request.GET.get("speaker", "") or request.GET.get("q", "")
+    matches = find_speakers(text[:200]) if text.strip() else []
+    return render(request, "claims/_speaker_options.html", {"matches": matches, "query": text})
+
+
+@require_GET
+@login_required
+@permission_required(["claims.add_claim", "claims.view_dispute"], raise_exception=True)
+def dispute_options(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dispute field again, with suggestions for the speaker and words typed so far."""
+    story = get_object_or_404(Story, pk=pk)
+    speaker = _speaker_or_none(request.GET.get("speaker", "")[:300])
+    suggested, others = dispute_choice_lists(story, speaker=speaker, quote=request.GET.get("quote", "")[:5000])
+    form = ClaimLogForm(
+        initial={"dispute": request.GET.get("dispute", "")}, suggested=suggested, others=others, auto_id="log_%s"
+    )
+    return render(request, "claims/_dispute_field.html", {"form": form, "story": story, "suggested": suggested})
+
+
+urlpatterns = [
+    path("stories/<int:pk>/", story_detail, name="story_detail"),
+    path("stories/<int:pk>/claims/new/", claim_log, name="claim_log"),
+    path("stories/<int:pk>/dispute-options/", dispute_options, name="dispute_options"),
+    path("speakers/options/", speaker_options, name="speaker_options"),
+]

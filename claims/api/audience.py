@@ -1,0 +1,135 @@
+"""Who is asking, and so which records they may see.
+
+Partners (API keys), anonymous readers of the public pages and logged-in users without a desk role
+see only what the desk has published, by the visibility rule of the models' ``visible()`` QuerySet
+methods. Desk members (a role with view permissions) see the desk's work as it is, unpublished
+drafts and internal notes included. Every nested list is filtered by the same rule as the list it
+sits in, so nothing hidden can ride in on a visible parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from claims.models import (
+    Actor,
+    Annotation,
+    Claim,
+    ClaimDispute,
+    ClaimLink,
+    ClaimVia,
+    Dispute,
+    Figure,
+    Review,
+    Statement,
+)
+from sources.models import Outlet, Story
+
+
+@dataclass(frozen=True)
+class Audience:
+    desk: bool = False
+
+    # --- top-level querysets ------------------------------------------------------------------
+    def disputes(self) -> QuerySet[Dispute]:
+        return Dispute.objects.all() if self.desk else Dispute.objects.visible()
+
+    def claims(self) -> QuerySet[Claim]:
+        return Claim.objects.all() if self.desk else Claim.objects.visible()
+
+    def reviews(self) -> QuerySet[Review]:
+        return Review.objects.all() if self.desk else Review.objects.visible()
+
+    def annotations(self) -> QuerySet[Annotation]:
+        return Annotation.objects.active() if self.desk else Annotation.objects.visible()
+
+    def statements(self) -> QuerySet[Statement]:
+        return Statement.objects.all() if self.desk else Statement.objects.visible()
+
+    def actors(self) -> QuerySet[Actor]:
+        return Actor.objects.all() if self.desk else Actor.objects.visible()
+
+    def stories(self) -> QuerySet[Story]:
+        return Story.objects.all() if self.desk else Story.objects.visible()
+
+    def outlets(self) -> QuerySet[Outlet]:
+        return Outlet.objects.all() if self.desk else Outlet.objects.visible()
+
+    # --- prefetches for the nested lists of a representation ------------------------------------
+    def figures(self) -> QuerySet[Figure]:
+        return Figure.objects.select_related("whose", "scope").order_by("claim_id", "id")
+
+    def claim_prefetches(self, prefix: str = "") -> list[Prefetch]:
+        """Everything a claim's representation nests, each filtered for this audience."""
+        return [
+            Prefetch(f"{prefix}figures", queryset=self.figures(), to_attr="shown_figures"),
+            Prefetch(
+                f"{prefix}via",
+                queryset=ClaimVia.objects.select_related("outlet").order_by("claim_id", "position"),
+                to_attr="shown_via",
+            ),
+            Prefetch(
+                f"{prefix}dispute_links",
+                queryset=ClaimDispute.objects.filter(dispute__in=self.disputes())
+                .select_related("dispute", "blames")
+                .order_by("claim_id", "dispute__title", "dispute_id"),
+                to_attr="shown_disputes",
+            ),
+            Prefetch(
+                f"{prefix}reviews",
+                queryset=self.reviews().select_related("supersedes").order_by("claim_id", "created_at", "id"),
+                to_attr="shown_reviews",
+            ),
+            Prefetch(
+                f"{prefix}annotations",
+                queryset=self.annotations().order_by("claim_id", "created_at", "id"),
+                to_attr="shown_annotations",
+            ),
+            Prefetch(
+                f"{prefix}links_out",
+                queryset=ClaimLink.objects.filter(target__in=self.claims())
+                .select_related("target")
+                .order_by("source_id", "created_at", "id"),
+                to_attr="shown_links_out",
+            ),
+            Prefetch(
+                f"{prefix}links_in",
+                queryset=ClaimLink.objects.filter(source__in=self.claims())
+                .select_related("source")
+                .order_by("target_id", "created_at", "id"),
+                to_attr="shown_links_in",
+            ),
+        ]
+
+    def claims_for_representation(self) -> QuerySet[Claim]:
+        return (
+            self.claims()
+            .select_related("speaker__side", "story__outlet", "statement", "revision")
+            .prefetch_related(*self.claim_prefetches())
+        )
+
+    def dispute_claims(self) -> QuerySet[ClaimDispute]:
+        """A dispute's claims (through their placement, which carries stance and blame)."""
+        return (
+            ClaimDispute.objects.filter(claim__in=self.claims())
+            .select_related("blames", "claim__speaker__side", "claim__story__outlet")
+            .order_by("dispute_id", "claim__story__published_on", "claim__story_id", "claim__start", "claim_id")
+        )
+
+    def disputes_for_representation(self) -> QuerySet[Dispute]:
+        return self.disputes().prefetch_related(
+            Prefetch("claim_links", queryset=self.dispute_claims(), to_attr="shown_claims"),
+            Prefetch("shown_claims__claim__figures", queryset=self.figures(), to_attr="shown_figures"),
+            Prefetch(
+                "shown_claims__claim__reviews",
+                queryset=self.reviews().order_by("claim_id", "created_at", "id"),
+                to_attr="shown_reviews",
+            ),
+            Prefetch(
+                "annotations",
+                queryset=self.annotations().order_by("dispute_id", "created_at", "id"),
+                to_attr="shown_annotations",
+            ),
+        )

@@ -1,0 +1,48 @@
+"""Renderers beyond JSON: JSON-LD for ClaimReview, and CSV for exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+def _cell(value: Any) -> Any:
+    """Neutralise cells a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+class CSVRenderer(BaseRenderer):
+    """Renders a list of flat rows (dicts with the same keys) as CSV; errors as a one-column table."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if data is None:
+            return b""
+        if isinstance(data, dict):
+            rows = data.get("rows")
+            if rows is None:  # an error body
+                rows = [{"error": str(data)}]
+        else:
+            rows = list(data)
+        buffer = io.StringIO()
+        header = list(rows[0].keys()) if rows else []
+        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\r\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: _cell(value) for key, value in row.items()})
+        return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,517 @@
+"""Partner-facing representations (explicit fields, public ids only) and the desk's input serializers.
+
+Nested lists read the audience-filtered prefetches set up in ``claims.api.audience`` (attributes
+named ``shown_*``), so a representation never reaches past what its reader may see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.figures import spreads
+from claims.models import (
+    Actor,
+    ActorRole,
+    Annotation,
+    Claim,
+    ClaimDispute,
+    ClaimLink,
+    Dispute,
+    Figure,
+    Review,
+    Scope,
+    Side,
+    Statement,
+)
+from claims.ratings import BEST, BY_RATING, WORST
+from sources.models import Outlet, Story
+
+
+def absolute(request: Any, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class ApiUrlField(serializers.HyperlinkedIdentityField):
+    """The resource's stable URL in the API, built from its public id."""
+
+    def __init__(self, basename: str, **kwargs: Any):
+        super().__init__(view_name=f"api:{basename}-detail", lookup_field="public_id", **kwargs)
+
+
+class PublicPageUrlField(serializers.Field):
+    """The resource's page on the public site."""
+
+    def __init__(self, name: str, **kwargs: Any):
+        self.page_name = name
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        path = reverse(f"public:{self.page_name}", args=[value.public_id])
+        return absolute(self.context.get("request"), path)
+
+
+extend_schema_field(OpenApiTypes.URI)(PublicPageUrlField)
+
+
+# --- small references --------------------------------------------------------------------------
+class SideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Side
+        fields = ["key", "name", "kind"]
+
+
+class ScopeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Scope
+        fields = ["key", "label", "kind", "place", "start", "end"]
+
+
+class OutletRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("outlet")
+
+    class Meta:
+        model = Outlet
+        fields = ["id", "url", "name"]
+
+
+class ActorRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("actor")
+    side = SideSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Actor
+        fields = ["id", "url", "name", "side"]
+
+
+class StoryRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("story")
+    link = serializers.CharField(source="url", read_only=True, help_text="The story on the outlet's site.")
+    outlet = OutletRefSerializer(read_only=True)
+
+    class Meta:
+        model = Story
+        fields = ["id", "url", "headline", "link", "outlet", "published_on", "published_precision"]
+
+
+class StatementRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("statement")
+
+    class Meta:
+        model = Statement
+        fields = ["id", "url", "occasion", "said_on", "description"]
+
+
+class ClaimRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("claim")
+
+    class Meta:
+        model = Claim
+        fields = ["id", "url", "quote"]
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    whose = SideSerializer(read_only=True, allow_null=True)
+    scope = ScopeSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Figure
+        fields = [
+            "measure",
+            "counted",
+            "whose",
+            "scope",
+            "tally",
+            "qualifier",
+            "value",
+            "raw",
+            "low",
+            "high",
+            "approximate",
+            "as_of",
+        ]
+
+
+class ReviewRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("review")
+    rating_label = serializers.CharField(source="get_rating_display", read_only=True)
+    rating_value = serializers.SerializerMethodField(
+        help_text=f"reviewRating.ratingValue on the scale {WORST} (worst) to {BEST} (best); null when unproven."
+    )
+    supersedes = serializers.UUIDField(source="supersedes.public_id", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Review
+        fields = ["id", "url", "rating", "rating_label", "rating_value", "published_at", "supersedes"]
+
+    def get_rating_value(self, review: Review) -> int | None:
+        step = BY_RATING.get(review.rating)
+        return step.value if step else None
+
+
+class AnnotationNoteSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = ["id", "body", "is_public", "created_at", "updated_at"]
+
+
+class ClaimLinkSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ClaimLink.Kind.choices)
+    direction = serializers.ChoiceField(
+        choices=[("outgoing", "outgoing"), ("incoming", "incoming")],
+        help_text="outgoing: this claim <kind> the other; incoming: the other <kind> this claim.",
+    )
+    claim = ClaimRefSerializer()
+    noted_on = serializers.DateField(allow_null=True)
+
+
+class AnchorSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(help_text="The story revision's number (1 is the first import).")
+    start = serializers.IntegerField(help_text="Offset in Unicode code points into the revision's text.")
+    end = serializers.IntegerField()
+    prefix = serializers.CharField()
+    suffix = serializers.CharField()
+
+
+class ClaimDisputeRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="dispute.public_id", read_only=True)
+    url = serializers.SerializerMethodField()
+    title = serializers.CharField(source="dispute.title", read_only=True)
+    kind = serializers.CharField(source="dispute.kind", read_only=True)
+    blames = SideSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ClaimDispute
+        fields = ["id", "url", "title", "kind", "stance", "blames"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, placed: ClaimDispute) -> str:
+        path = reverse("api:dispute-detail", args=[placed.dispute.public_id])
+        return absolute(self.context.get("request"), path)
+
+
+# --- claims ----------------------------------------------------------------------------------
+class ClaimSerializer(serializers.ModelSerializer):
+    """One assertion in one story, with everything it hangs on and everything said about it."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("claim")
+    public_url = PublicPageUrlField("claim")
+    anchor = serializers.SerializerMethodField()
+    speaker = ActorRefSerializer(read_only=True, allow_null=True)
+    via = serializers.SerializerMethodField(help_text="Intermediary outlets, nearest the speaker first.")
+    story = StoryRefSerializer(read_only=True)
+    statement = StatementRefSerializer(read_only=True, allow_null=True)
+    disputes = ClaimDisputeRefSerializer(source="shown_disputes", many=True, read_only=True)
+    figures = FigureSerializer(source="shown_figures", many=True, read_only=True)
+    links = serializers.SerializerMethodField()
+    reviews = ReviewRefSerializer(source="shown_reviews", many=True, read_only=True)
+    annotations = AnnotationNoteSerializer(source="shown_annotations", many=True, read_only=True)
+    withdrawn = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "url",
+            "public_url",
+            "version",
+            "quote",
+            "anchor",
+            "mode",
+            "status",
+            "said_on",
+            "is_published",
+            "published_at",
+            "withdrawn",
+            "speaker",
+            "via",
+            "story",
+            "statement",
+            "disputes",
+            "figures",
+            "links",
+            "reviews",
+            "annotations",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AnchorSerializer)
+    def get_anchor(self, claim: Claim) -> dict[str, Any]:
+        return {
+            "revision": claim.revision.number,
+            "start": claim.start,
+            "end": claim.end,
+            "prefix": claim.prefix,
+            "suffix": claim.suffix,
+        }
+
+    @extend_schema_field(OutletRefSerializer(many=True))
+    def get_via(self, claim: Claim) -> list[dict[str, Any]]:
+        return OutletRefSerializer([v.outlet for v in claim.shown_via], many=True, context=self.context).data
+
+    @extend_schema_field(ClaimLinkSerializer(many=True))
+    def get_links(self, claim: Claim) -> list[dict[str, Any]]:
+        links = [
+            {"kind": link.kind, "direction": "outgoing", "claim": link.target, "noted_on": link.noted_on}
+            for link in claim.shown_links_out
+        ] + [
+            {"kind": link.kind, "direction": "incoming", "claim": link.source, "noted_on": link.noted_on}
+            for link in claim.shown_links_in
+        ]
+        return ClaimLinkSerializer(links, many=True, context=self.context).data
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_withdrawn(self, claim: Claim) -> bool:
+        return claim.withdrawn_at is not None
+
+
+# --- disputes --------------------------------------------------------------------------------
+class DisputeClaimSerializer(serializers.ModelSerializer):
+    """A claim as a dispute shows it: its stance there, who says it, where, and its numbers."""
+
+    id = serializers.UUIDField(source="claim.public_id", read_only=True)
+    url = serializers.SerializerMethodField()
+    quote = serializers.CharField(source="claim.quote", read_only=True)
+    mode = serializers.CharField(source="claim.mode", read_only=True)
+    status = serializers.CharField(source="claim.status", read_only=True)
+    said_on = serializers.DateField(source="claim.said_on", read_only=True, allow_null=True)
+    blames = SideSerializer(read_only=True, allow_null=True)
+    speaker = ActorRefSerializer(source="claim.speaker", read_only=True, allow_null=True)
+    story = StoryRefSerializer(source="claim.story", read_only=True)
+    figures = FigureSerializer(source="claim.shown_figures", many=True, read_only=True)
+    reviews = ReviewRefSerializer(source="claim.shown_reviews", many=True, read_only=True)
+
+    class Meta:
+        model = ClaimDispute
+        fields = [
+            "id",
+            "url",
+            "quote",
+            "mode",
+            "status",
+            "said_on",
+            "stance",
+            "blames",
+            "speaker",
+            "story",
+            "figures",
+            "reviews",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, placed: ClaimDispute) -> str:
+        return absolute(self.context.get("request"), reverse("api:claim-detail", args=[placed.claim.public_id]))
+
+
+class SideGroupSerializer(serializers.Serializer):
+    side = SideSerializer(allow_null=True, help_text="The speakers' side; null for outlets' own voice.")
+    claims = DisputeClaimSerializer(many=True)
+
+
+class SpreadFigureSerializer(serializers.Serializer):
+    claim = serializers.UUIDField()
+    value = serializers.IntegerField()
+    qualifier = serializers.CharField()
+    raw = serializers.CharField()
+
+
+class SpreadSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    counted = serializers.CharField()
+    whose = SideSerializer(allow_null=True)
+    scope = ScopeSerializer(allow_null=True)
+    low = serializers.IntegerField()
+    high = serializers.IntegerField()
+    apart = serializers.IntegerField()
+    percent = serializers.IntegerField(help_text="How far apart, as a percentage of the highest figure.")
+    sources = serializers.IntegerField(help_text="How many claims give a figure here.")
+    summary = serializers.CharField()
+    figures = SpreadFigureSerializer(many=True)
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    """The contested question, its claims grouped by side, and how far apart the figures are."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("dispute")
+    public_url = PublicPageUrlField("dispute")
+    sides = serializers.SerializerMethodField()
+    spreads = serializers.SerializerMethodField(help_text="Comparable figures: same measure, whose and scope.")
+    annotations = AnnotationNoteSerializer(source="shown_annotations", many=True, read_only=True)
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id",
+            "url",
+            "public_url",
+            "version",
+            "title",
+            "kind",
+            "status",
+            "summary",
+            "place",
+            "event_start",
+            "event_end",
+            "is_published",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "sides",
+            "spreads",
+            "annotations",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SideGroupSerializer(many=True))
+    def get_sides(self, dispute: Dispute) -> list[dict[str, Any]]:
+        groups: dict[int | None, dict[str, Any]] = {}
+        for placed in dispute.shown_claims:
+            side = placed.claim.speaker.side if placed.claim.speaker_id else None
+            group = groups.setdefault(side.pk if side else None, {"side": side, "claims": []})
+            group["claims"].append(placed)
+        ordered = sorted(groups.values(), key=lambda g: (g["side"] is None, g["side"].name if g["side"] else ""))
+        return SideGroupSerializer(ordered, many=True, context=self.context).data
+
+    @extend_schema_field(SpreadSerializer(many=True))
+    def get_spreads(self, dispute: Dispute) -> list[dict[str, Any]]:
+        figures = [figure for placed in dispute.shown_claims for figure in placed.claim.shown_figures]
+        claim_ids = {placed.claim.pk: placed.claim.public_id for placed in dispute.shown_claims}
+        result = []
+        for spread in spreads(figures):
+            first = spread.figures[0]
+            result.append(
+                {
+                    "measure": first.measure,
+                    "counted": first.counted,
+                    "whose": first.whose,
+                    "scope": first.scope,
+                    "low": spread.low,
+                    "high": spread.high,
+                    "apart": spread.apart,
+                    "percent": spread.percent,
+                    "sources": spread.sources,
+                    "summary": spread.summary(),
+                    "figures": [
+                        {"claim": claim_ids[f.claim_id], "value": f.value, "qualifier": f.qualifier, "raw": f.raw}
+                        for f in spread.figures
+                    ],
+                }
+            )
+        return SpreadSerializer(result, many=True, context=self.context).data
+
+
+# --- statements, actors, reviews, annotations --------------------------------------------------
+class StatementSerializer(serializers.ModelSerializer):
+    """One speech act; the claims reporting it are its versions, in different words."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("statement")
+    speaker = ActorRefSerializer(read_only=True)
+    responds_to = serializers.SerializerMethodField()
+    versions = ClaimRefSerializer(source="shown_versions", many=True, read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = ["id", "url", "version", "speaker", "occasion", "said_on", "description", "responds_to", "versions"]
+        read_only_fields = fields
+
+    @extend_schema_field(StatementRefSerializer(allow_null=True))
+    def get_responds_to(self, statement: Statement) -> dict[str, Any] | None:
+        """The statement this one answers, when the reader may see it (``responds_to_shown``)."""
+        if statement.responds_to is None or not getattr(statement, "responds_to_shown", False):
+            return None
+        return StatementRefSerializer(statement.responds_to, context=self.context).data
+
+
+class ActorRoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActorRole
+        fields = ["title", "start", "end"]
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    """A speaker, with the names they go by and the roles they held."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("actor")
+    side = SideSerializer(read_only=True, allow_null=True)
+    aliases = serializers.SlugRelatedField(slug_field="alias", many=True, read_only=True)
+    roles = ActorRoleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = ["id", "url", "version", "name", "kind", "side", "description", "aliases", "roles"]
+        read_only_fields = fields
+
+
+class ReviewSerializer(ReviewRefSerializer):
+    """A fact-checker's verdict on a claim."""
+
+    claim = ClaimRefSerializer(read_only=True)
+    jsonld_url = serializers.SerializerMethodField(help_text="This review as schema.org ClaimReview JSON-LD.")
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "url",
+            "jsonld_url",
+            "version",
+            "claim",
+            "rating",
+            "rating_label",
+            "rating_value",
+            "reasoning",
+            "evidence",
+            "is_published",
+            "published_at",
+            "supersedes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_jsonld_url(self, review: Review) -> str:
+        path = reverse("api:review-detail", kwargs={"public_id": review.public_id, "format": "jsonld"})
+        return absolute(self.context.get("request"), path)
+
+
+class DisputeRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    url = ApiUrlField("dispute")
+
+    class Meta:
+        model = Dispute
+        fields = ["id", "url", "title"]
+
+
+class AnnotationSerializer(AnnotationNoteSerializer):
+    """A note on a claim or a dispute."""
+
+    url = ApiUrlField("annotation")
+    claim = ClaimRefSerializer(read_only=True, allow_null=True)
+    dispute = DisputeRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Annotation
+        fields = ["id", "url", "version", "claim", "dispute", "body", "is_public", "created_at", "updated_at"]
+        read_only_fields = fields

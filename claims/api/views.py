@@ -1,0 +1,434 @@
+"""The API's claims, disputes, statements, actors, reviews and annotations.
+
+Reads are for partners (published content only) and the desk (everything); writes are for the
+desk, with the desk's permissions (claims/roles.py), through the same services as the desk's pages.
+Updates need If-Match (see claims.api.conditional).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims import reviewing, services
+from claims.api import inputs
+from claims.api.base import ApiViewSet
+from claims.api.conditional import expected_version
+from claims.api.exports import MAX_EXPORT_ROWS, claim_rows, dispute_rows
+from claims.api.filters import (
+    ActorFilter,
+    AnnotationFilter,
+    ClaimFilter,
+    DisputeFilter,
+    ReviewFilter,
+    StatementFilter,
+)
+from claims.api.jsonld import claim_review
+from claims.api.renderers import CSVRenderer, JSONLDRenderer
+from claims.api.schema import ClientErrorResponseSerializer
+from claims.api.serializers import (
+    ActorSerializer,
+    AnnotationSerializer,
+    ClaimSerializer,
+    DisputeSerializer,
+    ReviewSerializer,
+    StatementSerializer,
+)
+from claims.models import ActorAlias, ActorRole, Annotation, Claim, Dispute, Review, Statement
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the version you edited, e.g. "v3" (428 without it, 412 when stale).',
+)
+PRECONDITION_ERRORS = {
+    409: OpenApiResponse(ClientErrorResponseSerializer, description="The database refused the change."),
+    412: OpenApiResponse(
+        ClientErrorResponseSerializer,
+        description="Stale If-Match: someone changed the record; the current version is in the ETag header.",
+    ),
+    428: OpenApiResponse(ClientErrorResponseSerializer, description="If-Match missing."),
+}
+CREATE_ERRORS = {409: OpenApiResponse(ClientErrorResponseSerializer, description="The database refused the change.")}
+
+
+class ExportRowsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    truncated = serializers.BooleanField(help_text=f"More than {MAX_EXPORT_ROWS} rows matched; narrow the filters.")
+    rows = serializers.ListField(child=serializers.DictField())
+
+
+def export_response(rows: list[dict[str, Any]], truncated: bool, filename: str, request: Request) -> Response:
+    response = Response({"count": len(rows), "truncated": truncated, "rows": rows})
+    if getattr(request.accepted_renderer, "format", "") == "csv":
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+EXPORT_SCHEMA = extend_schema(
+    responses={(200, "application/json"): ExportRowsSerializer, (200, "text/csv"): OpenApiTypes.STR},
+    description="Every matching row, flat, as JSON or CSV (`?format=csv` or `Accept: text/csv`).",
+)
+
+
+@extend_validation_errors(["invalid"], field_name="page_size", actions=["list"], methods=["get"])
+@extend_validation_errors(["invalid"], field_name="cursor", actions=["list"], methods=["get"])
+class ReadViewSet(mixins.ListModelMixin, ApiViewSet):
+    """List (cursor-paginated, filterable) and retrieve."""
+
+
+def _created(viewset: ApiViewSet, instance: Any, basename: str) -> Response:
+    data = viewset.get_serializer(viewset.get_queryset().get(pk=instance.pk)).data
+    location = viewset.request.build_absolute_uri(reverse(f"api:{basename}-detail", args=[instance.public_id]))
+    return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+def _current(viewset: ApiViewSet, instance: Any) -> Response:
+    return Response(viewset.get_serializer(viewset.get_queryset().get(pk=instance.pk)).data)
+
+
+# --- disputes ----------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(summary="Disputes", description="Published disputes with their claims grouped by side."),
+    retrieve=extend_schema(summary="A dispute", description="A merged dispute's id redirects (301) to the survivor."),
+)
+class DisputeViewSet(ReadViewSet):
+    serializer_class = DisputeSerializer
+    filterset_class = DisputeFilter
+    merged_basename = "dispute"
+
+    def get_queryset(self) -> QuerySet[Dispute]:
+        return self.audience.disputes_for_representation()
+
+    @extend_schema(request=inputs.DisputeCreateSerializer, responses={201: DisputeSerializer, **CREATE_ERRORS})
+    def create(self, request: Request) -> Response:
+        self.require("claims.add_dispute")
+        data = self._valid(inputs.DisputeCreateSerializer)
+        if data["publish"]:
+            self.require("claims.publish_dispute")
+        dispute = services.dispute_create(author=request.user, **data)
+        return _created(self, dispute, "dispute")
+
+    @extend_schema(
+        request=inputs.DisputeUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: DisputeSerializer, **PRECONDITION_ERRORS},
+    )
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        self.require("claims.change_dispute")
+        dispute = self.get_object()
+        version = expected_version(request)
+        changes = self._valid(inputs.DisputeUpdateSerializer, partial=True)
+        services.dispute_update(dispute=dispute, expected_version=version, **changes)
+        return _current(self, dispute)
+
+    @extend_schema(
+        request=inputs.PublishSerializer,
+        parameters=[IF_MATCH],
+        responses={200: DisputeSerializer, **PRECONDITION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, public_id: str) -> Response:
+        """Publish (or, with publish=false, unpublish) the dispute."""
+        self.require("claims.publish_dispute")
+        dispute = self.get_object()
+        version = expected_version(request)
+        data = self._valid(inputs.PublishSerializer)
+        services.dispute_publish(dispute=dispute, expected_version=version, publish=data["publish"])
+        return _current(self, dispute)
+
+    @EXPORT_SCHEMA
+    @action(detail=False, renderer_classes=[JSONRenderer, CSVRenderer], pagination_class=None)
+    def export(self, request: Request) -> Response:
+        """The filtered list of disputes, one row each."""
+        disputes = list(self.filter_queryset(self.get_queryset()).order_by("public_id")[: MAX_EXPORT_ROWS + 1])
+        return export_response(
+            dispute_rows(disputes[:MAX_EXPORT_ROWS], request), len(disputes) > MAX_EXPORT_ROWS, "disputes", request
+        )
+
+    @extend_schema(
+        operation_id="v1_disputes_claims_export",
+        responses={(200, "application/json"): ExportRowsSerializer, (200, "text/csv"): OpenApiTypes.STR},
+        description="The dispute's claims, flat, as JSON or CSV (`?format=csv` or `Accept: text/csv`).",
+    )
+    @action(
+        detail=True,
+        url_path="export",
+        url_name="export-claims",
+        renderer_classes=[JSONRenderer, CSVRenderer],
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def export_claims(self, request: Request, public_id: str) -> Response:
+        """The dispute's claims, one row each, for a spreadsheet."""
+        dispute = self.get_object()
+        audience = self.audience
+        claims = list(
+            audience.claims_for_representation()
+            .filter(Exists(dispute.claim_links.model.objects.filter(claim=OuterRef("pk"), dispute=dispute)))
+            .order_by("story__published_on", "story_id", "start", "id")[: MAX_EXPORT_ROWS + 1]
+        )
+        rows = [
+            row for row in claim_rows(claims[:MAX_EXPORT_ROWS], request) if row["dispute_id"] == str(dispute.public_id)
+        ]
+        return export_response(rows, len(claims) > MAX_EXPORT_ROWS, f"dispute-{dispute.public_id}", request)
+
+
+# --- claims ------------------------------------------------------------------------------------
+@extend_validation_errors(["max_length"], field_name="figures.non_field_errors", actions=["create"])
+@extend_validation_errors(["max_length"], field_name="disputes.non_field_errors", actions=["create"])
+@extend_schema_view(
+    list=extend_schema(summary="Claims", description="Published claims, each anchored to its exact words in a story."),
+    retrieve=extend_schema(summary="A claim"),
+)
+class ClaimViewSet(ReadViewSet):
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        return self.audience.claims_for_representation()
+
+    @extend_schema(request=inputs.ClaimCreateSerializer, responses={201: ClaimSerializer, **CREATE_ERRORS})
+    def create(self, request: Request) -> Response:
+        """Log a claim: the server anchors the quote in the story's current text."""
+        self.require("claims.add_claim")
+        data = self._valid(inputs.ClaimCreateSerializer)
+        if data["publish"]:
+            self.require("claims.publish_claim")
+        disputes = [services.DisputeLink(**link) for link in data.pop("disputes")]
+        figures = [services.FigureInput(**figure) for figure in data.pop("figures")]
+        claim = services.claim_log(
+            author=request.user,
+            occurrence=data.pop("occurrence"),
+            start_hint=data.pop("start_hint"),
+            disputes=disputes,
+            figures=figures,
+            **data,
+        )
+        return _created(self, claim, "claim")
+
+    @extend_schema(
+        request=inputs.ClaimUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ClaimSerializer, **PRECONDITION_ERRORS},
+    )
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        """Change mode, speaker, date, statement or status. Fact-checkers may change the status only."""
+        changes = self._valid(inputs.ClaimUpdateSerializer, partial=True)
+        if set(changes) <= {"status"} and request.user.has_perm("claims.change_claim_status"):
+            pass
+        else:
+            self.require("claims.change_claim")
+        claim = self.get_object()
+        version = expected_version(request)
+        services.claim_update(claim=claim, expected_version=version, author=request.user, **changes)
+        return _current(self, claim)
+
+    @extend_schema(
+        request=inputs.PublishSerializer, parameters=[IF_MATCH], responses={200: ClaimSerializer, **PRECONDITION_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, public_id: str) -> Response:
+        """Publish (or, with publish=false, unpublish) the claim."""
+        self.require("claims.publish_claim")
+        claim = self.get_object()
+        version = expected_version(request)
+        data = self._valid(inputs.PublishSerializer)
+        services.claim_publish(claim=claim, expected_version=version, publish=data["publish"])
+        return _current(self, claim)
+
+    @extend_schema(
+        request=inputs.WithdrawSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ClaimSerializer, **PRECONDITION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, public_id: str) -> Response:
+        """Withdraw a claim logged in error: kept on the desk, a tombstone for partners if it was published."""
+        self.require("claims.publish_claim")
+        claim = self.get_object()
+        version = expected_version(request)
+        data = self._valid(inputs.WithdrawSerializer)
+        services.claim_withdraw(claim=claim, expected_version=version, user=request.user, reason=data["reason"])
+        return _current(self, claim)
+
+    @EXPORT_SCHEMA
+    @action(detail=False, renderer_classes=[JSONRenderer, CSVRenderer], pagination_class=None)
+    def export(self, request: Request) -> Response:
+        """The filtered list of claims, one row per claim and dispute."""
+        claims = list(self.filter_queryset(self.get_queryset()).order_by("public_id")[: MAX_EXPORT_ROWS + 1])
+        return export_response(
+            claim_rows(claims[:MAX_EXPORT_ROWS], request), len(claims) > MAX_EXPORT_ROWS, "claims", request
+        )
+
+
+# --- statements --------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(summary="Statements", description="Speech acts with their published versions (claims)."),
+    retrieve=extend_schema(summary="A statement"),
+)
+class StatementViewSet(ReadViewSet):
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilter
+
+    def get_queryset(self) -> QuerySet[Statement]:
+        audience = self.audience
+        return (
+            audience.statements()
+            .select_related("speaker__side", "responds_to")
+            .annotate(responds_to_shown=Exists(audience.statements().filter(pk=OuterRef("responds_to_id"))))
+            .prefetch_related(
+                Prefetch(
+                    "versions", queryset=audience.claims().order_by("statement_id", "id"), to_attr="shown_versions"
+                )
+            )
+        )
+
+    @extend_schema(request=inputs.StatementCreateSerializer, responses={201: StatementSerializer, **CREATE_ERRORS})
+    def create(self, request: Request) -> Response:
+        self.require("claims.add_statement")
+        statement = services.statement_create(**self._valid(inputs.StatementCreateSerializer))
+        return _created(self, statement, "statement")
+
+    @extend_schema(
+        request=inputs.StatementUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: StatementSerializer, **PRECONDITION_ERRORS},
+    )
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        self.require("claims.change_statement")
+        statement = self.get_object()
+        version = expected_version(request)
+        changes = self._valid(inputs.StatementUpdateSerializer, partial=True)
+        services.statement_update(statement=statement, expected_version=version, **changes)
+        return _current(self, statement)
+
+
+# --- actors ------------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(summary="Actors", description="Speakers of published claims, with aliases and roles."),
+    retrieve=extend_schema(summary="An actor", description="A merged actor's id redirects (301) to the survivor."),
+)
+class ActorViewSet(ReadViewSet):
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+    merged_basename = "actor"
+
+    def get_queryset(self):
+        return (
+            self.audience.actors()
+            .select_related("side")
+            .prefetch_related(
+                Prefetch("aliases", queryset=ActorAlias.objects.order_by("actor_id", "alias")),
+                Prefetch("roles", queryset=ActorRole.objects.order_by("actor_id", "start", "id")),
+            )
+        )
+
+
+# --- reviews -----------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(summary="Reviews", description="Published verdicts on published claims."),
+    retrieve=extend_schema(
+        summary="A review",
+        description=(
+            "`/api/v1/reviews/<id>.jsonld` or `Accept: application/ld+json` gives the schema.org ClaimReview."
+        ),
+        responses={(200, "application/json"): ReviewSerializer, (200, "application/ld+json"): OpenApiTypes.OBJECT},
+    ),
+)
+class ReviewViewSet(ReadViewSet):
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilter
+    renderer_classes = [JSONRenderer, JSONLDRenderer]
+
+    def get_queryset(self) -> QuerySet[Review]:
+        return self.audience.reviews().select_related("claim__speaker", "claim__story__outlet", "supersedes")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        if getattr(request.accepted_renderer, "format", "") != "jsonld":
+            return super().retrieve(request, *args, **kwargs)
+        review = self.get_object()
+        if not Review.objects.visible().filter(pk=review.pk).exists():
+            raise Http404  # ClaimReview is for published verdicts only
+        return Response(claim_review(review, request))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if getattr(request.accepted_renderer, "format", "") == "jsonld":
+            raise Http404
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=inputs.ReviewCreateSerializer, responses={201: ReviewSerializer, **CREATE_ERRORS})
+    def create(self, request: Request) -> Response:
+        """Draft a verdict; it is published when a second person approves it."""
+        self.require("claims.add_review")
+        review = reviewing.review_draft(reviewer=request.user, **self._valid(inputs.ReviewCreateSerializer))
+        return _created(self, review, "review")
+
+    @extend_schema(
+        request=inputs.ReviewUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ReviewSerializer, **PRECONDITION_ERRORS},
+    )
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        """Change a draft (its reviewer only, until it is approved)."""
+        self.require("claims.change_review")
+        review = self.get_object()
+        version = expected_version(request)
+        data = self._valid(inputs.ReviewUpdateSerializer)
+        reviewing.review_update(review=review, expected_version=version, user=request.user, **data)
+        return _current(self, review)
+
+    @extend_schema(request=None, parameters=[IF_MATCH], responses={200: ReviewSerializer, **PRECONDITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, public_id: str) -> Response:
+        """A second fact-checker or editor approves the draft, which publishes it."""
+        self.require("claims.approve_review")
+        review = self.get_object()
+        version = expected_version(request)
+        reviewing.review_approve(review=review, expected_version=version, approver=request.user)
+        return _current(self, review)
+
+
+# --- annotations -------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(summary="Annotations", description="Public notes on published claims and disputes."),
+    retrieve=extend_schema(summary="An annotation"),
+)
+class AnnotationViewSet(ReadViewSet):
+    serializer_class = AnnotationSerializer
+    filterset_class = AnnotationFilter
+
+    def get_queryset(self) -> QuerySet[Annotation]:
+        return self.audience.annotations().select_related("claim", "dispute")
+
+    @extend_schema(request=inputs.AnnotationCreateSerializer, responses={201: AnnotationSerializer, **CREATE_ERRORS})
+    def create(self, request: Request) -> Response:
+        self.require("claims.add_annotation")
+        annotation = services.annotation_add(author=request.user, **self._valid(inputs.AnnotationCreateSerializer))
+        return _created(self, annotation, "annotation")
+
+    @extend_schema(
+        request=inputs.AnnotationUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: AnnotationSerializer, **PRECONDITION_ERRORS},
+    )
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        self.require("claims.change_annotation")
+        annotation = self.get_object()
+        version = expected_version(request)
+        data = self._valid(inputs.AnnotationUpdateSerializer)
+        services.annotation_update(annotation=annotation, expected_version=version, **data)
+        return _current(self, annotation)

@@ -1,0 +1,380 @@
+# ruff: noqa: RUF001 - typographic quotes, apostrophes and dashes are what this code reads
+"""Reading casualty and damage figures: number, qualifier, measure, who was counted.
+
+Numbers in digits ("1,700", "2.5 million") and in words ("fifty", "two dozen", "one hundred and
+twenty", read by ``text2num``), qualified ("at least 60", "more than 40", "nearly 200", "some two
+dozen", "exceeded ten"), with the measure found nearest the number ("63 civilians were killed and
+292 wounded": 292 is wounded, not killed) and the counted noun after it or, failing that, before
+it in the clause ("targeted civilians ..., killing four"). A number with no casualty or damage
+word near it (a date, a year, "25-day clash", "billions of dollars") is not a figure.
+
+Whose the counted are needs the sides in the database; this module records the cues (a
+possessive "of its soldiers", a modifier "Azerbaijani civilians", the verb: "lost", "killed")
+and ``claims.extraction.pipeline`` decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+from text_to_num import text2num
+
+from claims.extraction import lexicon as lx
+from claims.figures import figure_bounds
+
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$|^\d+\.\d+$")
+_YEAR = re.compile(r"^(1[89]|20|21)\d\d$")
+PERSON_COUNTED = {"civilians", "soldiers", "people", "children"}
+AGENT_VERBS = {
+    "killed",
+    "kill",
+    "kills",
+    "killing",
+    "wounded",
+    "wounding",
+    "injured",
+    "injuring",
+    "injures",
+    "captured",
+    "displaced",
+    "destroyed",
+    "damaged",
+}
+# "casualties reached 50", "the death toll rose to 57": a count noun, then the number it reached.
+TOLL_LINKS = {
+    "reached",
+    "rose",
+    "risen",
+    "climbed",
+    "stood",
+    "stands",
+    "hit",
+    "topped",
+    "exceeded",
+    "was",
+    "is",
+    "has",
+    "had",
+    "now",
+    "to",
+    "at",
+    "of",
+    "jumped",
+    "increased",
+    "grew",
+}
+
+
+@dataclass
+class ParsedFigure:
+    start: int
+    end: int
+    raw: str
+    value: int
+    qualifier: str
+    measure: str
+    counted: str
+    tally: str
+    low: int | None
+    high: int | None
+    approximate: bool
+    number_start: int  # offset of the number itself
+    possessive: str | None = None  # "its", "their", "our": the counted belong to the subject's side
+    modifier_offsets: tuple[int, int] | None = None  # words right before the counted noun ("Azerbaijani")
+    verb: str | None = None  # the measure word when it is a verb before the number ("lost", "killed")
+    verb_offset: int | None = None
+    passive: bool = False
+    part_of_previous: bool = False  # "…, including three children": a part of the figure before
+
+    def as_json(self) -> dict:
+        return {
+            "measure": self.measure,
+            "counted": self.counted,
+            "value": self.value,
+            "qualifier": self.qualifier,
+            "low": self.low,
+            "high": self.high,
+            "approximate": self.approximate,
+            "tally": self.tally,
+            "raw": self.raw,
+        }
+
+
+def _low(token: Token) -> str:
+    return token.lower_.replace("’", "'")
+
+
+@dataclass
+class _Number:
+    first: int  # token indices
+    last: int
+    value: int
+
+
+def _word_number(words: list[str]) -> int | None:
+    if not words:
+        return None
+    if words[-1] in ("dozen", "dozens"):
+        head = words[:-1]
+        if not head or head == ["a"]:
+            return 12
+        if head == ["half", "a"]:
+            return 6
+        inner = _word_number(head)
+        return inner * 12 if inner else None
+    if words[0] == "a" and len(words) > 1 and words[1] in lx.SCALE_WORDS:
+        words = ["one", *words[1:]]
+    try:
+        return text2num(" ".join(words).replace(" - ", "-"), "en")
+    except ValueError:
+        return None
+
+
+def _numbers(tokens: list[Token]) -> list[_Number]:
+    """Number expressions among the tokens, as token index ranges with their values."""
+    found: list[_Number] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        token = tokens[i]
+        text = token.text
+        if _DIGITS.match(text):
+            value = float(text.replace(",", ""))
+            last = i
+            if i + 1 < n and _low(tokens[i + 1]) in lx.SCALE_WORDS:
+                value *= lx.SCALE_WORDS[_low(tokens[i + 1])]
+                last = i + 1
+            found.append(_Number(i, last, int(value)))
+            i = last + 1
+            continue
+        low = _low(token)
+        if low in lx.NUMBER_WORDS or (low in ("a", "half") and i + 1 < n and _low(tokens[i + 1]) in {"dozen", "a"}):
+            j = i
+            words: list[str] = []
+            while j < n:
+                w = _low(tokens[j])
+                if w in lx.NUMBER_WORDS or w in ("dozen", "a", "half"):
+                    words.append(w)
+                elif w in ("-", "and") and words and j + 1 < n and _low(tokens[j + 1]) in lx.NUMBER_WORDS:
+                    if w == "-":
+                        words.append("-")
+                    elif words[-1] not in ("hundred", "thousand", "million"):
+                        break
+                else:
+                    break
+                j += 1
+            while words and words[-1] in ("a", "half", "-"):
+                words.pop()
+                j -= 1
+            value = _word_number([w for w in words])
+            if value is not None and words:
+                found.append(_Number(i, j - 1, value))
+                i = j
+                continue
+        i += 1
+    return found
+
+
+def _is_excluded(tokens: list[Token], number: _Number) -> bool:
+    before = _low(tokens[number.first - 1]) if number.first > 0 else ""
+    after = _low(tokens[number.last + 1]) if number.last + 1 < len(tokens) else ""
+    after2 = _low(tokens[number.last + 2]) if number.last + 2 < len(tokens) else ""
+    if before in lx.NOT_A_COUNT_BEFORE or after in lx.NOT_A_COUNT_AFTER:
+        return True
+    if after == "-" and after2:  # "25-day clash", "four-week war"
+        return True
+    if _YEAR.match(tokens[number.first].text) and after not in lx.COUNTED_NOUNS:
+        return True
+    if _low(tokens[number.first]) == "one" and after in {"of", "another", "side", "day", "hand"}:
+        return True
+    return before == "no." or after in {"th", "st", "nd", "rd"}
+
+
+def _qualifier(tokens: list[Token], first: int) -> tuple[str, int]:
+    """The qualifier right before the number and the index where it starts."""
+    for words, qualifier in lx.QUALIFIERS:
+        k = len(words)
+        if first - k < 0:
+            continue
+        if tuple(_low(t) for t in tokens[first - k : first]) == words:
+            return qualifier, first - k
+    return "exact", first
+
+
+def _measure_near(tokens: list[Token], number: _Number, q_start: int, stop_before: int, stop_after: int):
+    """The measure word nearest the number: (measure, index, distance, side) or None."""
+    best = None
+    # after the number, skipping the counted noun and a few words
+    distance = 0
+    for k in range(number.last + 1, min(stop_after, number.last + 9)):
+        low = _low(tokens[k])
+        if low in {",", ".", ";", ":"} or (
+            k > number.last + 1 and tokens[k].like_num and _DIGITS.match(tokens[k].text)
+        ):
+            break
+        if low in lx.COUNTED_NOUNS or low in lx.INCREMENT_AFTER or low in {"of", "its", "their", "our", "his", "her"}:
+            continue
+        distance += 1
+        if low in lx.MEASURE_WORDS and low not in {"lost", "lose", "losing", "toll", "kill", "kills"}:
+            best = (lx.MEASURE_WORDS[low], k, distance, "after")
+            break
+    # before the number (and its qualifier)
+    for distance, k in enumerate(range(q_start - 1, max(stop_before - 1, q_start - 6), -1), start=1):
+        low = _low(tokens[k])
+        if low in {".", ";", ":"} or (tokens[k].like_num and _DIGITS.match(tokens[k].text)):
+            break
+        between = {_low(t) for t in tokens[k + 1 : q_start]}
+        noun_before = low in {"casualties", "casualty", "deaths", "toll", "fatalities"} and between <= TOLL_LINKS
+        if low in lx.MEASURE_WORDS and (
+            low not in {"dead", "missing", "casualties", "casualty", "deaths", "lives", "fatalities"} or noun_before
+        ):
+            candidate = (lx.MEASURE_WORDS[low], k, distance, "before")
+            if best is None or distance < best[2]:
+                best = candidate
+            break
+        if low in {",", "and"} and distance > 1:
+            break
+    return best
+
+
+def _counted_after(tokens: list[Token], number: _Number, stop: int):
+    """(counted, index, possessive, modifier_start) from the words after the number."""
+    k = number.last + 1
+    possessive = None
+    if k < stop and _low(tokens[k]) in lx.INCREMENT_AFTER:
+        k += 1
+    if k < stop and _low(tokens[k]) == "of":
+        k += 1
+        if k < stop and _low(tokens[k]) in {"its", "their", "our", "his", "her", "the"}:
+            possessive = _low(tokens[k]) if _low(tokens[k]) != "the" else None
+            k += 1
+    modifier_start = k
+    for j in range(k, min(stop, k + 3)):
+        low = _low(tokens[j])
+        if low in lx.COUNTED_NOUNS:
+            # "military casualties": "military" is the counted, "casualties" the measure
+            return lx.COUNTED_NOUNS[low], j, possessive, (modifier_start if j > modifier_start else None)
+        if tokens[j].is_punct or low in lx.MEASURE_WORDS or low in {"were", "have", "had", "was", "been", "are"}:
+            break
+    return None, None, possessive, None
+
+
+def _counted_before(tokens: list[Token], first: int, stop: int):
+    for k in range(first - 1, max(stop - 1, first - 25), -1):
+        low = _low(tokens[k])
+        if low in lx.COUNTED_NOUNS and low not in {"others", "military", "service"}:
+            return lx.COUNTED_NOUNS[low], k
+        if low in {".", ";"}:
+            break
+    return None, None
+
+
+def parse_figures(tokens: list[Token], text: str) -> list[ParsedFigure]:
+    """Figures among ``tokens`` (one clause or sentence), in text order."""
+    figures: list[ParsedFigure] = []
+    numbers = [n for n in _numbers(tokens) if not _is_excluded(tokens, n)]
+    for position, number in enumerate(numbers):
+        stop_before = numbers[position - 1].last + 1 if position > 0 else 0
+        stop_after = numbers[position + 1].first if position + 1 < len(numbers) else len(tokens)
+        qualifier, q_start = _qualifier(tokens, number.first)
+        increment = False
+        if q_start > 0 and _low(tokens[q_start - 1]) in lx.INCREMENT_BEFORE:
+            increment = True
+        if number.last + 1 < len(tokens) and _low(tokens[number.last + 1]) in lx.INCREMENT_AFTER:
+            increment = True
+        counted, counted_index, possessive, modifier_start = _counted_after(tokens, number, stop_after)
+        if counted == "people" and _low(tokens[counted_index]) == "others" and figures:
+            counted = figures[-1].counted
+        measure_hit = _measure_near(tokens, number, q_start, stop_before, stop_after)
+        measure = None
+        verb = verb_offset = None
+        passive = False
+        if measure_hit is not None:
+            measure, m_index, _distance, where = measure_hit
+            if where == "before":
+                verb, verb_offset = _low(tokens[m_index]), tokens[m_index].idx
+            else:
+                passive = m_index > 0 and _low(tokens[m_index - 1]) in {"been", "were", "was", "are", "is"}
+        # Buildings: "houses damaged ... reached over 1,700", "destroyed 90 homes".
+        building_counted = counted in (None, "buildings")
+        if building_counted:
+            window = tokens[max(stop_before, number.first - 12) : min(stop_after, number.last + 6)]
+            lows = [_low(t) for t in window]
+            if any(w in lx.BUILDING_NOUNS for w in lows) and any(w in lx.BUILDING_MEASURES for w in lows):
+                measure = "houses_damaged"
+                counted = "buildings"
+        if measure is None and q_start > 0 and _low(tokens[q_start - 1]) in TOLL_LINKS:
+            # "the death toll from Friday's shelling had risen to 17": the count noun further back
+            for k in range(q_start - 1, max(stop_before - 1, q_start - 14), -1):
+                if _low(tokens[k]) in {"toll", "casualties", "deaths", "fatalities"}:
+                    measure, verb, verb_offset = "killed", _low(tokens[k]), tokens[k].idx
+                    break
+        part_of_previous = bool(figures) and q_start >= 1 and _low(tokens[q_start - 1]) in {"including", "among"}
+        if measure is None and part_of_previous:
+            # "killed at least 10 people, including three children": part of the figure before
+            measure = figures[-1].measure
+        if measure is None:
+            # A toll with no measure word: "claimed 30 lives", "resulted in about 1,000 people".
+            for k in range(q_start - 1, max(stop_before - 1, q_start - 4), -1):
+                if _low(tokens[k]) in lx.TOLL_VERBS and (
+                    counted in PERSON_COUNTED
+                    or (number.last + 1 < len(tokens) and _low(tokens[number.last + 1]) == "lives")
+                ):
+                    measure = "killed"
+                    break
+        if measure is None:
+            continue
+        if counted is None:
+            if figures and figures[-1].end <= tokens[number.first].idx and figures[-1].counted != "unspecified":
+                counted = figures[-1].counted  # "63 civilians were killed and 292 wounded"
+            else:
+                found, counted_index = _counted_before(tokens, number.first, stop_before if stop_before else 0)
+                counted = found or "unspecified"
+                modifier_start = None
+        if measure == "houses_damaged":
+            counted = "buildings"
+        elif counted == "buildings":
+            continue  # a person measure on a building noun: not a casualty figure
+        if qualifier == "less_than":
+            qualifier, value = "up_to", max(0, number.value - 1)
+        else:
+            value = number.value
+        low, high, approximate = figure_bounds(qualifier, value)
+        pieces = [tokens[q_start].idx, tokens[number.last].idx + len(tokens[number.last].text)]
+        if counted_index is not None and counted_index > number.last and counted_index - number.last <= 5:
+            pieces.append(tokens[counted_index].idx + len(tokens[counted_index].text))
+        if measure_hit is not None:
+            m_token = tokens[measure_hit[1]]
+            pieces.extend([m_token.idx, m_token.idx + len(m_token.text)])
+        start, end = min(pieces), max(pieces)
+        modifier_offsets = None
+        if modifier_start is not None and counted_index is not None and modifier_start < counted_index:
+            modifier_offsets = (
+                tokens[modifier_start].idx,
+                tokens[counted_index - 1].idx + len(tokens[counted_index - 1].text),
+            )
+        figures.append(
+            ParsedFigure(
+                start=start,
+                end=end,
+                raw=text[start:end],
+                value=value,
+                qualifier=qualifier,
+                measure=measure,
+                counted=counted,
+                tally="increment" if increment else "total",
+                low=low,
+                high=high,
+                approximate=approximate,
+                number_start=tokens[number.first].idx,
+                possessive=possessive,
+                modifier_offsets=modifier_offsets,
+                verb=verb,
+                verb_offset=verb_offset,
+                passive=passive,
+                part_of_previous=part_of_previous,
+            )
+        )
+    return figures

@@ -1,0 +1,506 @@
+"""Which statement a claim reports, which disputes it belongs to, and whether a story is a reprint.
+
+Statements: an utterance reported by several outlets in different words. For a candidate (or
+any claim) the existing claims linked to a statement are scored by what versions of one utterance
+share: the same speaker, a close date, overlapping words, the same story and nearby paragraphs
+(one story reports one occasion per speaker, mostly in a run), the same figure measure, and
+identical wording in a republished copy. Statements are ranked by their best version.
+
+Disputes: scored by words shared with the dispute's question and summary and with its claims, the
+speaker already having a claim there, the matched statement's versions being there, the kind of
+claim fitting the kind of dispute (a figure and a casualty count of the same measure; an
+accusation and an attack attribution), and the date falling in the dispute's event window.
+
+Every score comes with its reasons, so an editor sees why a match is offered. Claims listed in
+``exclude`` never count: the claim being matched itself (leave-one-out).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from claims.extraction import lexicon as lx
+from claims.extraction.text import fold, nlp
+
+SHINGLE = 5
+REPRINT_CONTAINMENT = 0.6
+MAX_CANDIDATE_CLAIMS = 300
+
+
+# --- Words ------------------------------------------------------------------------------------
+def _stem(word: str) -> str:
+    for suffix, repl in (("'s", ""), ("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+# Words of attribution ("said", "statement", "told reporters") are shared by every version of every
+# statement a speaker makes, so they say nothing about which utterance a claim reports.
+_ATTRIBUTION_WORDS = (
+    set(lx.SPEECH_VERBS)
+    | lx.SPEECH_NOUNS
+    | {
+        "according",
+        "reporter",
+        "journalist",
+        "spokesman",
+        "ministry",
+        "another",
+        "separate",
+        "further",
+        "also",
+    }
+)
+
+
+def content_words(text: str, *, ignore: set[str] | None = None) -> set[str]:
+    """Folded, stemmed words that carry meaning (no stop words, attribution words, numbers)."""
+    words = set()
+    for token in nlp().make_doc(fold(text)):
+        word = token.text.strip("'\"")
+        if len(word) < 3 or not word.replace("-", "").isalpha() or word in STOP_WORDS:
+            continue
+        if word in _ATTRIBUTION_WORDS or (ignore and word in ignore):
+            continue
+        words.add(_stem(word))
+    return words
+
+
+def _mentions_attack(words: set[str]) -> bool:
+    return bool(words & _ATTACK_STEMS)
+
+
+_ATTACK_STEMS = {_stem(w) for w in lx.ATTACK_WORDS}
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller word set found in the other (0..1)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def dice(a: set[str], b: set[str]) -> float:
+    """Dice similarity of two word sets (0..1): shared words over the average size."""
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def search_words(text: str) -> set[str]:
+    """Folded, unstemmed words worth searching for (PostgreSQL stems them itself)."""
+    return {
+        t.text
+        for t in nlp().make_doc(fold(text))
+        if t.is_alpha
+        and t.is_ascii
+        and len(t.text) >= 4
+        and t.text not in STOP_WORDS
+        and t.text not in _ATTRIBUTION_WORDS
+    }
+
+
+def _or_query(words: Iterable[str], limit: int = 24) -> str:
+    """A to_tsquery OR-expression from plain words (ASCII letters only, so it is always valid)."""
+    clean = sorted({w for w in words if w.isalpha() and w.isascii() and len(w) >= 4}, key=lambda w: (-len(w), w))[
+        :limit
+    ]
+    return " | ".join(clean)
+
+
+# --- Statements -------------------------------------------------------------------------------
+@dataclass
+class Match:
+    id: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    claim_id: int | None = None  # for statements: the best matching version
+    label: str = ""
+
+    def as_json(self) -> dict:
+        data = {"id": self.id, "score": round(self.score, 3), "reasons": self.reasons, "label": self.label}
+        if self.claim_id is not None:
+            data["claim_id"] = self.claim_id
+        return data
+
+
+@dataclass
+class _Version:
+    claim_id: int
+    statement_id: int
+    speaker_id: int | None
+    story_id: int
+    start: int
+    day: date | None
+    quote: str
+    label: str
+    measures: set[str]
+
+
+@dataclass
+class _DisputeInfo:
+    id: int
+    title: str
+    kind: str
+    event_start: date | None
+    event_end: date | None
+    words: set[str]
+    claims: list[tuple[int, int | None, int | None, set[str], set[str]]] = field(default_factory=list)
+    # (claim id, speaker id, statement id, words, figure measures)
+
+
+@dataclass
+class Query:
+    """What is matched: a candidate's (or a claim's) words, speaker, date, place and figures."""
+
+    text: str
+    speaker_id: int | None
+    day: date | None
+    kind: str = "statement"
+    story_id: int | None = None
+    start: int | None = None
+    measures: set[str] = field(default_factory=set)
+    exclude: set[int] = field(default_factory=set)  # claims that must not count (the claim itself)
+    reprint_of: dict[int, int] = field(default_factory=dict)  # story id -> offset of the same words there
+
+
+class Matcher:
+    """Ranks statements and disputes for many queries with a fixed number of database queries.
+
+    Everything the scores need (speakers and the actors merged into them, their names, the claims
+    linked to statements, the disputes worth considering and their claims) is loaded once for all
+    the queries; the scoring itself is in Python.
+    """
+
+    def __init__(self, queries: list[Query]):
+        self.queries = queries
+        speakers = sorted({q.speaker_id for q in queries if q.speaker_id is not None})
+        self.family = self._families(speakers)
+        everyone = sorted({a for members in self.family.values() for a in members})
+        self.names = self._names(everyone)
+        unattributed = (
+            set().union(*(search_words(q.text) for q in queries if q.speaker_id is None))
+            if any(q.speaker_id is None for q in queries)
+            else set()
+        )
+        self.versions = self._versions(everyone, unattributed)
+        self._words: dict[int, set[str]] = {}
+        self.disputes = self._disputes(queries)
+
+    # -- loading ---------------------------------------------------------------------------
+    @staticmethod
+    def _families(speakers: list[int]) -> dict[int, list[int]]:
+        """Each speaker with every actor merged into it (one recursive query)."""
+        if not speakers:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH RECURSIVE family(root, id) AS (
+                    SELECT s, s FROM unnest(%s::bigint[]) AS s
+                    UNION SELECT f.root, a.id FROM claims_actor a JOIN family f ON a.merged_into_id = f.id
+                ) SELECT root, id FROM family
+                """,
+                [speakers],
+            )
+            family: dict[int, list[int]] = defaultdict(list)
+            for root, actor_id in cursor.fetchall():
+                family[root].append(actor_id)
+        return dict(family)
+
+    @staticmethod
+    def _names(actors: list[int]) -> dict[int, set[str]]:
+        """Folded words of each actor's names and aliases: no evidence of which statement."""
+        names: dict[int, set[str]] = defaultdict(set)
+        if actors:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT actor_id, normalized FROM claims_actoralias WHERE actor_id = ANY(%s)", [actors])
+                for actor_id, alias in cursor.fetchall():
+                    names[actor_id].update(w.strip("'") for w in alias.split())
+        return names
+
+    @staticmethod
+    def _versions(speakers: list[int], words: set[str]) -> list[_Version]:
+        """Claims linked to a statement: by the speakers (and the actors merged into them), and
+        for unattributed words, by full-text search."""
+        clauses, params = [], []
+        if speakers:
+            clauses.append("st.speaker_id = ANY(%s)")
+            params.append(speakers)
+        query = _or_query(words)
+        if query:
+            clauses.append("c.search_vector @@ to_tsquery('claimdesk', %s)")
+            params.append(query)
+        if not clauses:
+            return []
+        sql = f"""
+            SELECT c.id, c.statement_id, st.speaker_id, c.story_id, c.start,
+                   coalesce(st.said_on, c.said_on, s.published_on), c.quote, st.description,
+                   array_remove(array_agg(DISTINCT f.measure), NULL)
+              FROM claims_claim c
+              JOIN claims_statement st ON st.id = c.statement_id
+              JOIN sources_story s ON s.id = c.story_id
+              LEFT JOIN claims_figure f ON f.claim_id = c.id
+             WHERE c.withdrawn_at IS NULL AND ({" OR ".join(clauses)})
+             GROUP BY c.id, st.id, s.id
+             ORDER BY c.id DESC
+             LIMIT {MAX_CANDIDATE_CLAIMS * 4}
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [_Version(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", set(r[8] or [])) for r in rows]
+
+    def _disputes(self, queries: list[Query]) -> list[_DisputeInfo]:
+        words = set().union(*(search_words(q.text) for q in queries)) if queries else set()
+        speakers = sorted({a for members in self.family.values() for a in members})
+        query = _or_query(words, limit=60)
+        clauses, params = [], []
+        if query:
+            clauses.append("d.search_vector @@ to_tsquery('claimdesk', %s)")
+            params.append(query)
+            clauses.append("""d.id IN (SELECT cd.dispute_id FROM claims_claimdispute cd JOIN claims_claim c
+                              ON c.id = cd.claim_id WHERE c.search_vector @@ to_tsquery('claimdesk', %s))""")
+            params.append(query)
+        if speakers:
+            clauses.append("""d.id IN (SELECT cd.dispute_id FROM claims_claimdispute cd JOIN claims_claim c
+                              ON c.id = cd.claim_id WHERE c.speaker_id = ANY(%s))""")
+            params.append(speakers)
+        if any(q.measures for q in queries):
+            clauses.append("d.kind = 'casualty_count'")
+        if not clauses:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT d.id, d.title, d.kind, d.event_start, d.event_end, d.summary FROM claims_dispute d
+                     WHERE d.merged_into_id IS NULL AND ({" OR ".join(clauses)})
+                     ORDER BY d.updated_at DESC LIMIT 300""",
+                params,
+            )
+            disputes = {
+                r[0]: _DisputeInfo(r[0], r[1], r[2], r[3], r[4], content_words(f"{r[1]} {r[5]}"))
+                for r in cursor.fetchall()
+            }
+            if not disputes:
+                return []
+            cursor.execute(
+                """
+                SELECT cd.dispute_id, c.id, c.speaker_id, c.statement_id, c.quote,
+                       array_remove(array_agg(DISTINCT f.measure), NULL)
+                  FROM claims_claimdispute cd
+                  JOIN claims_claim c ON c.id = cd.claim_id
+                  LEFT JOIN claims_figure f ON f.claim_id = c.id
+                 WHERE cd.dispute_id = ANY(%s) AND c.withdrawn_at IS NULL
+                 GROUP BY cd.dispute_id, c.id
+                """,
+                [list(disputes)],
+            )
+            for dispute_id, claim_id, speaker_id, statement_id, quote, measures in cursor.fetchall():
+                disputes[dispute_id].claims.append(
+                    (claim_id, speaker_id, statement_id, content_words(quote), set(measures or []))
+                )
+        return list(disputes.values())
+
+    def _quote_words(self, version: _Version) -> set[str]:
+        if version.claim_id not in self._words:
+            self._words[version.claim_id] = content_words(version.quote)
+        return self._words[version.claim_id]
+
+    # -- scoring ---------------------------------------------------------------------------
+    def statements(self, q: Query, limit: int = 5) -> list[Match]:
+        """Statements the words most likely report, best first, each with its score and reasons."""
+        family = self.family.get(q.speaker_id, []) if q.speaker_id is not None else []
+        names = set().union(*(self.names.get(a, set()) for a in family)) if family else set()
+        words = content_words(q.text, ignore=names)
+        attack = _mentions_attack(words)
+        plain_words = content_words(q.text)
+        best: dict[int, Match] = {}
+        for version in self.versions:
+            if version.claim_id in q.exclude:
+                continue
+            if family:
+                if version.speaker_id not in family:
+                    continue
+            elif overlap(plain_words, self._quote_words(version)) == 0:
+                continue
+            score, reasons = 0.0, []
+            if family:
+                score += 0.30
+                reasons.append("same speaker")
+            theirs = self._quote_words(version) - names
+            if _mentions_attack(theirs) == attack:
+                score += 0.05  # both about an attack, or neither
+            shared = overlap(words, theirs)
+            if shared:
+                score += 0.35 * shared
+                if shared >= 0.25:
+                    reasons.append(f"{round(100 * shared)}% words shared")
+            if q.day and version.day:
+                gap = abs((q.day - version.day).days)
+                if gap == 0:
+                    score += 0.20
+                    reasons.append("same day")
+                elif gap <= 2:
+                    score += 0.12
+                    reasons.append(f"{gap} days apart")
+                elif gap <= 7:
+                    score += 0.05
+                elif gap > 30:
+                    score -= 0.20
+            if q.story_id is not None and version.story_id == q.story_id:
+                score += 0.15
+                reasons.append("same story")
+                if q.start is not None:
+                    score += 0.15 * max(0.0, 1 - abs(version.start - q.start) / 1500)
+            if version.story_id in q.reprint_of and abs(version.start - q.reprint_of[version.story_id]) < 200:
+                score += 0.5
+                reasons.append("same words in a republished copy")
+            if q.measures & version.measures:
+                score += 0.05
+                reasons.append("same figure measure")
+            current = best.get(version.statement_id)
+            if current is None or score > current.score:
+                best[version.statement_id] = Match(
+                    version.statement_id, score, reasons, version.claim_id, version.label
+                )
+        return sorted(best.values(), key=lambda m: (-m.score, m.id))[:limit]
+
+    def disputes_for(self, q: Query, statement_ids: Iterable[int] = (), limit: int = 5) -> list[Match]:
+        """Disputes the words most likely belong to, best first, each with its score and reasons."""
+        words = content_words(q.text)
+        statement_ids = set(statement_ids)
+        speakers = set(self.family.get(q.speaker_id, [])) if q.speaker_id is not None else set()
+        ranked = []
+        for dispute in self.disputes:
+            claims = [c for c in dispute.claims if c[0] not in q.exclude]
+            score, reasons = 0.0, []
+            topic = dice(words, dispute.words)
+            score += 0.6 * topic
+            if topic >= 0.1:
+                reasons.append("words of the question")
+            similar = sorted((dice(words, w) for _, _, _, w, _ in claims), reverse=True)[:2]
+            score += 0.5 * (sum(similar) / 2 if similar else 0.0)
+            if similar and similar[0] >= 0.2:
+                reasons.append(f"{round(100 * similar[0])}% alike a claim in it")
+            if speakers and any(s in speakers for _, s, _, _, _ in claims):
+                score += 0.15
+                reasons.append("speaker already in it")
+            if statement_ids and any(st in statement_ids for _, _, st, _, _ in claims):
+                score += 0.20
+                reasons.append("same statement in it")
+            if q.measures:
+                if dispute.kind == "casualty_count":
+                    shared = q.measures & set().union(*(m for *_, m in claims)) if claims else set()
+                    if shared:
+                        score += 0.25
+                        reasons.append(f"same figure measure ({', '.join(sorted(shared))})")
+                else:
+                    score -= 0.10
+            elif dispute.kind == "casualty_count":
+                score -= 0.10
+            if q.kind in {"accusation", "denial"} and dispute.kind in {"attack_attribution", "ceasefire_violation"}:
+                score += 0.10
+                reasons.append("an accusation in an attribution dispute")
+            if q.kind == "statement" and dispute.kind == "position_statement":
+                score += 0.05
+            if q.day and dispute.event_start:
+                end = dispute.event_end or dispute.event_start
+                if dispute.event_start - timedelta(days=3) <= q.day <= end + timedelta(days=14):
+                    score += 0.10
+                    reasons.append("in the event's dates")
+                elif q.day < dispute.event_start - timedelta(days=60) or q.day > end + timedelta(days=60):
+                    score -= 0.20
+            if score > 0:
+                ranked.append(Match(dispute.id, score, reasons, label=dispute.title))
+        ranked.sort(key=lambda m: (-m.score, m.id))
+        return ranked[:limit]
+
+
+def rank_statements(
+    *,
+    text: str,
+    speaker_id: int | None,
+    day: date | None,
+    story_id: int | None = None,
+    start: int | None = None,
+    measures: Iterable[str] = (),
+    exclude: Iterable[int] = (),
+    limit: int = 5,
+) -> list[Match]:
+    """Statements for one text (see ``Matcher.statements``)."""
+    query = Query(text, speaker_id, day, story_id=story_id, start=start, measures=set(measures), exclude=set(exclude))
+    return Matcher([query]).statements(query, limit=limit)
+
+
+def rank_disputes(
+    *,
+    text: str,
+    kind: str,
+    speaker_id: int | None,
+    day: date | None,
+    measures: Iterable[str] = (),
+    statement_ids: Iterable[int] = (),
+    exclude: Iterable[int] = (),
+    limit: int = 5,
+) -> list[Match]:
+    """Disputes for one text (see ``Matcher.disputes_for``)."""
+    query = Query(text, speaker_id, day, kind=kind, measures=set(measures), exclude=set(exclude))
+    return Matcher([query]).disputes_for(query, statement_ids, limit=limit)
+
+
+# --- Republished copy -------------------------------------------------------------------------
+def _shingles(text: str) -> set[int]:
+    words = [t.text for t in nlp().make_doc(fold(text)) if t.is_alpha or t.like_num]
+    return {hash(tuple(words[i : i + SHINGLE])) for i in range(max(0, len(words) - SHINGLE + 1))}
+
+
+@dataclass
+class Reprint:
+    story_id: int
+    containment: float  # share of this text's word 5-grams found in the other story
+    body: str
+
+
+def find_reprints(text: str, *, exclude_story: int | None = None) -> list[Reprint]:
+    """Stored stories whose current text this text largely reprints (or that reprint it)."""
+    distinctive = sorted(search_words(text), key=lambda w: (-len(w), w))[:6]
+    if len(distinctive) < 3:
+        return []
+    query = " & ".join(distinctive)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.id, r.body FROM sources_story s JOIN sources_storyrevision r ON r.id = s.current_revision_id
+             WHERE r.search_vector @@ to_tsquery('claimdesk', %s) AND s.id <> coalesce(%s, -1)
+             LIMIT 20
+            """,
+            [query, exclude_story],
+        )
+        rows = cursor.fetchall()
+    mine = _shingles(text)
+    found = []
+    for story_id, body in rows:
+        theirs = _shingles(body)
+        if not mine or not theirs:
+            continue
+        containment = len(mine & theirs) / min(len(mine), len(theirs))
+        if containment >= REPRINT_CONTAINMENT:
+            found.append(Reprint(story_id, round(containment, 3), body))
+    return sorted(found, key=lambda r: -r.containment)
+
+
+def reprint_positions(quote: str, reprints: list[Reprint]) -> dict[int, int]:
+    """Where ``quote`` appears verbatim in each reprinted story."""
+    positions = {}
+    for reprint in reprints:
+        at = reprint.body.find(quote)
+        if at >= 0:
+            positions[reprint.story_id] = at
+    return positions

@@ -1,0 +1,152 @@
+"""The assistant's writes: accepting a suggestion as a claim, and dismissing one.
+
+The server is the authority on what a suggestion is: both take only the suggestion's
+fingerprint, run the assistant again on the story's current text, and act on the suggestion as
+it is offered now. A fingerprint that is not offered (already logged, dismissed, or never made)
+is refused, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from claims import services
+from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate, Suggestions, suggest
+from claims.extraction.evaluation import spans_match
+from claims.models import Actor, Claim, ClaimDispute, Dispute, Side, Statement, SuggestionDismissal
+from sources.errors import DomainError
+from sources.models import Outlet, Story
+
+FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+
+
+class SuggestionNotOffered(DomainError):
+    """The suggestion is not offered (any more): logged, dismissed, or the text changed."""
+
+
+ATTRIBUTION_DISPUTES = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION}
+
+
+@dataclass
+class Offer:
+    """What the assistant offers for a story now: the suggestions not yet logged nor dismissed."""
+
+    story: Story
+    suggestions: list[Candidate]
+    reprints: list = field(default_factory=list)
+    logged: int = 0  # suggestions hidden because a claim over the same words exists
+    dismissed: int = 0
+
+    def find(self, fingerprint: str) -> Candidate | None:
+        return next((c for c in self.suggestions if c.fingerprint == fingerprint), None)
+
+
+def suggestions_offered(story: Story) -> Offer:
+    """The assistant's suggestions for the story's current text, without those already logged as
+    claims (overlapping a claim by half the shorter span) and those dismissed for this story."""
+    revision = story.current_revision
+    if revision is None:
+        return Offer(story, [])
+    found: Suggestions = suggest(revision.body, published_on=story.published_on, story_id=story.pk)
+    claims = list(Claim.objects.active().filter(revision=revision).values_list("start", "end"))
+    dismissed = set(SuggestionDismissal.objects.filter(story=story).values_list("fingerprint", flat=True))
+    offer = Offer(story, [], found.reprints)
+    for candidate in found.candidates:
+        if any(spans_match(candidate.start, candidate.end, s, e) for s, e in claims):
+            offer.logged += 1
+        elif candidate.fingerprint in dismissed:
+            offer.dismissed += 1
+        else:
+            offer.suggestions.append(candidate)
+    return offer
+
+
+def _offered(story: Story, fingerprint: str) -> tuple[Offer, Candidate]:
+    if not isinstance(fingerprint, str) or not FINGERPRINT.match(fingerprint):
+        raise DomainError("That is not a suggestion's fingerprint.", field="fingerprint")
+    offer = suggestions_offered(story)
+    candidate = offer.find(fingerprint)
+    if candidate is None:
+        raise SuggestionNotOffered(
+            "That suggestion is no longer offered: it was logged or dismissed, or the text changed.",
+            field="fingerprint",
+        )
+    return offer, candidate
+
+
+def _lock(story: Story) -> Story:
+    """Serialise accepting and dismissing on one story, so a suggestion is acted on once."""
+    return Story.objects.select_for_update(of=("self",)).select_related("current_revision").get(pk=story.pk)
+
+
+def claim_inputs(candidate: Candidate, story: Story, *, with_disputes: bool = True) -> dict:
+    """Everything ``claims.services.claim_log`` needs, prefilled from a suggestion."""
+    speaker = Actor.objects.active().filter(pk=candidate.actor_id).first() if candidate.actor_id else None
+    statement = None
+    if speaker is not None and candidate.statement_matches:
+        top = candidate.statement_matches[0]
+        if top["score"] >= STATEMENT_CONFIDENCE:
+            statement = Statement.objects.filter(pk=top["id"], speaker=speaker).first()
+    sides = {
+        side.pk: side
+        for side in Side.objects.filter(
+            pk__in={f.whose_id for f in candidate.figures if f.whose_id} | ({candidate.blames_id} - {None})
+        )
+    }
+    links = []
+    if with_disputes and candidate.dispute_matches and candidate.dispute_matches[0]["score"] >= DISPUTE_CONFIDENCE:
+        dispute = Dispute.objects.active().filter(pk=candidate.dispute_matches[0]["id"]).first()
+        if dispute is not None:
+            stance = ClaimDispute.Stance.DENIES if candidate.kind == "denial" else ClaimDispute.Stance.ASSERTS
+            blames = sides.get(candidate.blames_id) if dispute.kind in ATTRIBUTION_DISPUTES else None
+            links.append(services.DisputeLink(dispute=dispute, stance=stance, blames=blames))
+    mode = candidate.mode
+    if speaker is not None and mode == Claim.Mode.OUTLET_VOICE:
+        mode = Claim.Mode.PARAPHRASE
+    return {
+        "quote": candidate.quote,
+        "start_hint": candidate.start,
+        "mode": mode,
+        "speaker": speaker,
+        "statement": statement,
+        "via": list(Outlet.objects.filter(pk__in=[v["id"] for v in candidate.via])),
+        "disputes": links,
+        "figures": [
+            services.FigureInput(
+                measure=f.measure,
+                value=f.value,
+                qualifier=f.qualifier,
+                counted=f.counted,
+                whose=sides.get(f.whose_id),
+                tally=f.tally,
+                raw=f.raw,
+                as_of=story.published_on,
+            )
+            for f in candidate.figures
+        ],
+    }
+
+
+@transaction.atomic
+def suggestion_accept(*, story: Story, fingerprint: str, user: AbstractBaseUser) -> Claim:
+    """Log the suggestion as a claim, everything prefilled, recorded as coming from a suggestion
+    and accepted by ``user`` (``created_by``)."""
+    story = _lock(story)
+    _, candidate = _offered(story, fingerprint)
+    inputs = claim_inputs(candidate, story, with_disputes=user.has_perm("claims.add_claimdispute"))
+    return services.claim_log(story=story, author=user, from_suggestion=True, **inputs)
+
+
+@transaction.atomic
+def suggestion_dismiss(*, story: Story, fingerprint: str, user: AbstractBaseUser) -> SuggestionDismissal:
+    """Remember that the suggestion is not wanted for this story (asking twice changes nothing)."""
+    story = _lock(story)
+    existing = SuggestionDismissal.objects.filter(story=story, fingerprint=fingerprint).first()
+    if existing is not None:
+        return existing
+    _offered(story, fingerprint)
+    return SuggestionDismissal.objects.create(story=story, fingerprint=fingerprint, dismissed_by=user)

@@ -1,0 +1,649 @@
+# ruff: noqa: RUF001, RUF002 - typographic quotes, apostrophes and dashes are what this code reads
+"""Who said it: speaker phrases as written, resolved to known actors from the database.
+
+Everything the assistant knows about people and bodies comes from the database: actors, their
+aliases (``ActorAlias.normalized`` is ``lower(unaccent(alias))``, trigram-indexed), their roles
+over time, their sides, and the outlets. A phrase is resolved, in order, by
+
+1. an exact alias of the whole phrase, a comma segment of it, or its proper-name part
+   ("Turkey’s presidential spokesman Ibrahim Kalin" -> "Ibrahim Kalin");
+2. its description matched against roles held on the story's date ("An Azerbaijani
+   presidential aide" ~ "Assistant to the Azerbaijani president": same head role, same
+   modifiers, same side);
+3. trigram similarity in PostgreSQL (``normalized % 'hajivev'``), for typos and transliterations;
+4. a bare country name standing for that side's only government body.
+
+An unresolved phrase comes back as a proposed new actor, with the name and title as written.
+Pronouns and descriptions that point back ("he", "the ministry", "the statement") are resolved
+in ``claims.extraction.pipeline`` against the speakers met so far.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.apps import apps
+from django.db import connection
+from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
+
+from claims.extraction import lexicon as lx
+from claims.extraction.text import Layout, fold, nlp, squash
+
+NAME_PARTICLES = {"de", "da", "del", "der", "van", "von", "al", "el", "bin", "ibn", "la", "le", "di", "du", "-"}
+ADJUNCT_NOUNS = {
+    "statement",
+    "interview",
+    "conference",
+    "call",
+    "speech",
+    "post",
+    "tweet",
+    "briefing",
+    "address",
+    "video",
+    "message",
+    "letter",
+    "meeting",
+    "session",
+    "broadcast",
+}
+NAME_THRESHOLD = 0.42  # trigram similarity for a name or surname ("hajivev" ~ "hajiyev": 0.45)
+PHRASE_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """A role description reduced to what identifies a post: head role, modifiers, portfolio, sides."""
+
+    head: str | None
+    modifiers: frozenset[str] = frozenset()
+    portfolio: frozenset[str] = frozenset()
+    sides: frozenset[int] = frozenset()
+    start: date | None = None
+    end: date | None = None
+
+    def active_on(self, day: date | None) -> bool:
+        if day is None:
+            return True
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass
+class ActorInfo:
+    id: int
+    name: str
+    kind: str  # person | organisation | government_body
+    side_id: int | None
+    keys: set[str] = field(default_factory=set)
+    descriptors: list[Descriptor] = field(default_factory=list)
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == "person"
+
+
+@dataclass
+class SideInfo:
+    id: int
+    name: str
+    kind: str
+
+
+@dataclass
+class Hit:
+    """A known name found in the text."""
+
+    start: int
+    end: int
+    actor_id: int | None = None
+    outlet_id: int | None = None
+
+
+@dataclass
+class Resolution:
+    """A speaker phrase resolved: a known actor, an outlet (then it is a "via"), or a proposal."""
+
+    method: str  # alias | name | role | trigram | country | pronoun | reference | previous | unknown
+    actor_id: int | None = None
+    outlet_id: int | None = None
+    score: float = 0.0
+    proposed_name: str | None = None
+    proposed_title: str | None = None
+    is_person: bool | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.actor_id is not None
+
+
+class Gazetteer:
+    """The actors, aliases, roles, sides and outlets in the database, ready for matching text.
+
+    Built once and cached per process until any of those tables changes (the pghistory event
+    tables' highest ids say so in one cheap query).
+    """
+
+    def __init__(self) -> None:
+        self.actors: dict[int, ActorInfo] = {}
+        self.key_to_actors: dict[str, set[int]] = defaultdict(set)
+        self.outlets: dict[int, str] = {}
+        self.outlet_keys: dict[str, int] = {}
+        self.sides: dict[int, SideInfo] = {}
+        self.side_keys: dict[str, int] = {}
+        self.single_word_sides: dict[str, int] = {}
+        self.government_of_side: dict[int, list[int]] = defaultdict(list)
+        self.matcher = PhraseMatcher(nlp().vocab, attr="ORTH")
+        self._load()
+
+    # -- building ---------------------------------------------------------------------------
+    def _load(self) -> None:
+        Actor = apps.get_model("claims", "Actor")
+        ActorAlias = apps.get_model("claims", "ActorAlias")
+        ActorRole = apps.get_model("claims", "ActorRole")
+        Side = apps.get_model("claims", "Side")
+        Outlet = apps.get_model("sources", "Outlet")
+        for side in Side.objects.only("id", "name", "kind"):
+            self.sides[side.id] = SideInfo(side.id, side.name, side.kind)
+            key = squash(side.name)
+            self.side_keys[key] = side.id
+            if " " not in key:
+                self.single_word_sides[key] = side.id
+        survivor: dict[int, int] = {}
+        rows = list(Actor.objects.values_list("id", "name", "kind", "side_id", "merged_into_id"))
+        merged = {row[0]: row[4] for row in rows}
+        for actor_id, _name, _kind, _side, _merged in rows:
+            target, seen = actor_id, set()
+            while merged.get(target) and target not in seen:
+                seen.add(target)
+                target = merged[target]
+            survivor[actor_id] = target
+        for actor_id, name, kind, side_id, merged_into in rows:
+            if merged_into is None:
+                self.actors[actor_id] = ActorInfo(actor_id, name, kind, side_id)
+        self._survivor = survivor
+        for actor_id, name, *_ in rows:
+            self._add_key(survivor[actor_id], name)
+        for actor_id, alias in ActorAlias.objects.values_list("actor_id", "alias"):
+            self._add_key(survivor.get(actor_id, actor_id), alias)
+        for info in self.actors.values():
+            if info.kind == "government_body" and info.side_id:
+                self.government_of_side[info.side_id].append(info.id)
+        for outlet_id, name in Outlet.objects.values_list("id", "name"):
+            self.outlets[outlet_id] = name
+            self.outlet_keys[squash(name)] = outlet_id
+            self.matcher.add(f"O{outlet_id}", [nlp().make_doc(squash(name))])
+        # Descriptions: roles (dated), names of bodies, and aliases that describe a post.
+        for actor_id, title, start, end in ActorRole.objects.values_list("actor_id", "title", "start", "end"):
+            actor = self.actors.get(survivor.get(actor_id, actor_id))
+            if actor is not None:
+                d = self.describe(title)
+                if d.head:
+                    actor.descriptors.append(Descriptor(d.head, d.modifiers, d.portfolio, d.sides, start, end))
+        for actor in self.actors.values():
+            for key in [actor.name, *actor.keys]:
+                d = self.describe(key)
+                if d.head and d not in actor.descriptors:
+                    actor.descriptors.append(d)
+        for key, ids in self.key_to_actors.items():
+            for actor_id in ids:
+                self.matcher.add(f"A{actor_id}", [nlp().make_doc(key)])
+
+    def _add_key(self, actor_id: int, text: str) -> None:
+        key = squash(text)
+        if not key or actor_id not in self.actors:
+            return
+        self.key_to_actors[key].add(actor_id)
+        self.actors[actor_id].keys.add(key)
+        if key.startswith("the "):
+            self.key_to_actors[key[4:]].add(actor_id)
+
+    # -- text ------------------------------------------------------------------------------
+    def hits(self, layout: Layout) -> list[Hit]:
+        """Known actors and outlets named in the text (longest match wins), in text order."""
+        doc = nlp().make_doc(layout.folded)
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            span = doc[start:end]
+            span.label_ = nlp().vocab.strings[match_id]
+            spans.append(span)
+        result = []
+        for span in filter_spans(spans):
+            label = span.label_
+            first = doc[span.start]
+            last = doc[span.end - 1]
+            hit = Hit(first.idx, last.idx + len(last.text))
+            if label.startswith("A"):
+                hit.actor_id = int(label[1:])
+            else:
+                hit.outlet_id = int(label[1:])
+            result.append(hit)
+        return result
+
+    def side_of_word(self, word: str) -> int | None:
+        """The side a word names: a side's name, its demonym ("Azerbaijani", "Armenians"), or a
+        government body's alias ("Baku")."""
+        key = fold(word).strip(" .,;:'\"")
+        if key.endswith("'s"):
+            key = key[:-2]
+        key = key.lstrip("#@")
+        if not key:
+            return None
+        if key in self.side_keys:
+            return self.side_keys[key]
+        for actor_id in self.key_to_actors.get(key, ()):
+            actor = self.actors[actor_id]
+            if actor.kind == "government_body" and actor.side_id:
+                return actor.side_id
+        for name, side_id in self.single_word_sides.items():
+            common = 0
+            for a, b in zip(key, name, strict=False):
+                if a != b:
+                    break
+                common += 1
+            if common >= max(4, len(name) - 2) and len(key) <= len(name) + 4:
+                return side_id
+        return None
+
+    def sides_in(self, text: str) -> list[int]:
+        """Sides named in a piece of text, in order of appearance (repeats kept)."""
+        found = []
+        doc = nlp().make_doc(fold(text))
+        for token in doc:
+            if token.is_alpha or token.text.startswith(("#", "@")):
+                side = self.side_of_word(token.text)
+                if side is not None:
+                    found.append(side)
+        return found
+
+    def describe(self, text: str) -> Descriptor:
+        """Reduce a description ("foreign affairs aide to the president of Azerbaijan") to its post."""
+        words = [t.text for t in nlp().make_doc(squash(text))]
+        roles: list[tuple[int, str, bool]] = []  # (position, canon, adjective)
+        portfolio = set()
+        sides = set()
+        preposition_at = None
+        i = 0
+        while i < len(words):
+            w = words[i]
+            pair = f"{w} {words[i + 1]}" if i + 1 < len(words) else ""
+            if pair in lx.ROLE_CANON:
+                roles.append((i, lx.ROLE_CANON[pair], False))
+                i += 2
+                continue
+            if w in lx.ROLE_CANON:
+                roles.append((i, lx.ROLE_CANON[w], w.endswith(("ial", "ential"))))
+            elif (
+                w in lx.PORTFOLIO_CANON
+                and i + 1 < len(words)
+                and (words[i + 1] in lx.ROLE_CANON or words[i + 1] in {"affairs", "policy", "ministry", "office"})
+            ):
+                portfolio.add(lx.PORTFOLIO_CANON[w])
+            elif w in {"of", "to", "for", "at", "in", "with"} and preposition_at is None and roles:
+                preposition_at = i
+            side = self.side_of_word(w) if w.isalpha() and len(w) > 2 else None
+            if side is not None:
+                sides.add(side)
+            i += 1
+        for key in self._name_runs(text):
+            for actor_id in self.key_to_actors.get(key, ()):
+                if self.actors[actor_id].side_id:
+                    sides.add(self.actors[actor_id].side_id)
+        if not roles:
+            return Descriptor(None, frozenset(), frozenset(portfolio), frozenset(sides))
+        nouns = [r for r in roles if not r[2]] or roles
+        before = [r for r in nouns if preposition_at is None or r[0] < preposition_at]
+        head = (before or nouns)[-1][1]
+        modifiers = frozenset(r[1] for r in roles if r[1] != head)
+        return Descriptor(head, modifiers, frozenset(portfolio), frozenset(sides))
+
+    @staticmethod
+    def _name_runs(text: str) -> list[str]:
+        """Capitalised word runs in a description ("President Ilham Aliyev" -> "ilham aliyev", ...)."""
+        runs, current = [], []
+        for token in nlp().make_doc(text):
+            if token.text[:1].isupper() and token.text.lower() not in lx.TITLE_WORDS:
+                current.append(token.text)
+            else:
+                if current:
+                    runs.append(current)
+                current = []
+        if current:
+            runs.append(current)
+        keys = []
+        for run in runs:
+            keys.append(squash(" ".join(run)))
+            keys.append(squash(run[-1]))
+        return keys
+
+
+_CACHE_LOCK = threading.Lock()
+_CACHE: dict[str, object] = {}
+
+
+def _fingerprint() -> tuple:
+    tables = [
+        apps.get_model(app, name)._meta.db_table
+        for app, name in (
+            ("claims", "ActorEvent"),
+            ("claims", "ActorAliasEvent"),
+            ("claims", "ActorRoleEvent"),
+            ("claims", "SideEvent"),
+            ("sources", "OutletEvent"),
+        )
+    ]
+    base = [
+        apps.get_model(app, name)._meta.db_table
+        for app, name in (
+            ("claims", "Actor"),
+            ("claims", "ActorAlias"),
+            ("claims", "ActorRole"),
+            ("claims", "Side"),
+            ("sources", "Outlet"),
+        )
+    ]
+    parts = [f"(SELECT max(pgh_id) FROM {table})" for table in tables]
+    parts += [f"(SELECT count(*) FROM {table})" for table in base]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return (connection.settings_dict["NAME"], *cursor.fetchone())
+
+
+def gazetteer() -> Gazetteer:
+    """The gazetteer for the current database state (rebuilt only when actors or aliases change)."""
+    key = _fingerprint()
+    with _CACHE_LOCK:
+        if _CACHE.get("key") != key:
+            _CACHE["value"] = Gazetteer()
+            _CACHE["key"] = key
+        return _CACHE["value"]  # type: ignore[return-value]
+
+
+# --- Parsing a phrase -------------------------------------------------------------------------
+@dataclass
+class ParsedPhrase:
+    text: str  # as written, without trailing adjuncts
+    lookup_keys: list[str]  # whole phrase, without determiner, comma segments
+    name: str | None  # proper-name part
+    description: str | None
+    pronoun: str | None
+    reference: str | None  # "ministry", "statement", "spokesperson" in "the ministry"...
+
+
+def parse_phrase(text: str, side_word=None) -> ParsedPhrase:
+    """Split a speaker phrase into lookup keys, a proper-name part and a description.
+
+    ``side_word`` (the gazetteer's ``side_of_word``) keeps demonyms out of names: "Ukrainian
+    officials" has no name, it is a description."""
+    tokens = [t.text for t in nlp().make_doc(text.replace("\u00a0", " "))]
+    # Drop adjuncts that follow a speaker in inverted attributions ("the ministry in a statement").
+    for k, token in enumerate(tokens):
+        if k > 0 and token.lower() in {"in", "on", "during", "via"} and k + 1 < len(tokens):
+            rest = [t.lower() for t in tokens[k + 1 : k + 4]]
+            if any(r in ADJUNCT_NOUNS or r in lx.TIME_WORDS for r in rest):
+                tokens = tokens[:k]
+                break
+    while tokens and tokens[-1] in {",", ".", ";", ":"}:
+        tokens.pop()
+    clean = _join(tokens)
+    lows = [t.lower().replace("’", "'") for t in tokens]
+    if len(tokens) == 1 and lows[0] in lx.PERSON_PRONOUNS | lx.GROUP_PRONOUNS:
+        return ParsedPhrase(clean, [], None, None, lows[0], None)
+    content = [w for w in lows if w not in lx.DETERMINERS and w not in {"same", "said", "other"}]
+    reference = None
+    if lows and lows[0] in lx.DETERMINERS and not any(t[:1].isupper() for t in tokens[1:]):
+        tail = " ".join(content)
+        if tail in lx.ANAPHOR_NOUNS:
+            reference = tail
+        elif (
+            content
+            and content[-1] in lx.ANAPHOR_NOUNS
+            and all(w in lx.ANAPHOR_NOUNS | {"foreign", "defence", "defense"} for w in content)
+        ):
+            reference = content[-1]
+    keys = [squash(clean)]
+    if lows and lows[0] in lx.DETERMINERS:
+        keys.append(squash(_join(tokens[1:])))
+    segments = [s.strip() for s in clean.split(",") if s.strip()]
+    if len(segments) > 1:
+        keys.extend(squash(s) for s in segments)
+    name, description = _name_part(tokens)
+    if name and side_word is not None and all(side_word(w) is not None for w in name.split()):
+        name, description = None, clean  # "Vestrian officials": a description, not a name
+    if name:
+        keys.append(squash(name))
+    return ParsedPhrase(clean, [k for k in dict.fromkeys(keys) if k], name, description, None, reference)
+
+
+def _join(tokens: list[str]) -> str:
+    out = ""
+    for token in tokens:
+        if out and token not in {",", ".", "'s", "’s", "-", ")"} and not out.endswith(("-", "(")):
+            out += " "
+        out += token
+    return out
+
+
+def _name_part(tokens: list[str]) -> tuple[str | None, str | None]:
+    """The personal or proper name in a speaker phrase, and the rest as its description."""
+    best: list[int] = []
+    current: list[int] = []
+    for k, token in enumerate(tokens):
+        low = token.lower()
+        capital = token[:1].isupper() or token[:1] in "@#"
+        if capital or (current and low in NAME_PARTICLES) or (current and low.startswith(("d’", "d'"))):
+            current.append(k)
+        else:
+            if current and low not in {"'s", "’s"}:
+                best = current  # a run followed by 's is a possessor: "President Aliyev's adviser"
+            current = []
+    if current:
+        best = current
+    if not best:
+        return None, " ".join(tokens) or None
+    # Strip titles and organisation words from the left of the run; an all-title run is no name.
+    run = [tokens[k] for k in best]
+    while run and (
+        run[0].lower().strip(".") in lx.TITLE_WORDS
+        or run[0].lower() in lx.ORG_WORDS
+        or run[0].lower() in NAME_PARTICLES
+        or run[0].lower() in lx.DETERMINERS
+    ):
+        run = run[1:]
+    last_title = max((i for i, w in enumerate(run) if w.lower() in lx.TITLE_WORDS | lx.ORG_WORDS), default=-1)
+    run = run[last_title + 1 :]
+    while run and run[-1].lower() in NAME_PARTICLES:
+        run = run[:-1]
+    if not run:
+        return None, " ".join(tokens)
+    name = _join(run)
+    rest = [t for i, t in enumerate(tokens) if i not in best]
+    while rest and (rest[0].lower() in lx.DETERMINERS or rest[0] in {",", ";"}):
+        rest = rest[1:]
+    description = _join(rest).strip(" ,") or None
+    return name, description
+
+
+# --- Resolution -------------------------------------------------------------------------------
+class Resolver:
+    """Resolves speaker phrases for one story: exact, role, trigram (batched), country."""
+
+    def __init__(self, gaz: Gazetteer, day: date | None):
+        self.gaz = gaz
+        self.day = day
+
+    def _best_of(self, ids: set[int]) -> int | None:
+        if len(ids) == 1:
+            return next(iter(ids))
+        active = [i for i in ids if any(d.active_on(self.day) and d.start for d in self.gaz.actors[i].descriptors)]
+        if len(active) == 1:
+            return active[0]
+        return min(ids) if ids else None
+
+    def exact(self, parsed: ParsedPhrase) -> Resolution | None:
+        for n, key in enumerate(parsed.lookup_keys):
+            ids = self.gaz.key_to_actors.get(key)
+            if ids:
+                return Resolution("alias" if n == 0 else "name", actor_id=self._best_of(ids), score=1.0)
+            stripped = key[:-2].strip() if key.endswith("'s") else None
+            if stripped and self.gaz.key_to_actors.get(stripped):
+                return Resolution("alias", actor_id=self._best_of(self.gaz.key_to_actors[stripped]), score=1.0)
+        for key in parsed.lookup_keys:
+            if key in self.gaz.outlet_keys:
+                return Resolution("alias", outlet_id=self.gaz.outlet_keys[key], score=1.0)
+        return None
+
+    def by_role(self, parsed: ParsedPhrase, recent_sides: list[int]) -> Resolution | None:
+        text = parsed.description if parsed.name and parsed.description else parsed.text
+        wanted = self.gaz.describe(text)
+        if wanted.head is None:
+            return None
+        scored: list[tuple[float, int]] = []
+        for actor in self.gaz.actors.values():
+            best = 0.0
+            for d in actor.descriptors:
+                if d.head != wanted.head or not d.active_on(self.day):
+                    continue
+                if wanted.portfolio and d.portfolio and not (wanted.portfolio & d.portfolio):
+                    continue
+                if wanted.portfolio and not d.portfolio:
+                    continue
+                actor_sides = set(d.sides) | ({actor.side_id} if actor.side_id else set())
+                if wanted.sides and actor_sides and not (wanted.sides & actor_sides):
+                    continue
+                score = 1.0 + len(wanted.modifiers & d.modifiers) - 0.5 * len(d.modifiers - wanted.modifiers)
+                score += 1.0 if wanted.sides and wanted.sides & actor_sides else 0.0
+                score += 1.0 if wanted.portfolio and wanted.portfolio & d.portfolio else 0.0
+                best = max(best, score)
+            if best > 0:
+                scored.append((best, actor.id))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        top = [actor_id for score, actor_id in scored if score == scored[0][0]]
+        if len(top) > 1:
+            # "the country's Defence Ministry": the side named most recently before it decides.
+            for side in reversed(recent_sides):
+                preferred = [a for a in top if self.gaz.actors[a].side_id == side]
+                if len(preferred) == 1:
+                    return Resolution("role", actor_id=preferred[0], score=0.8)
+            return None
+        if not wanted.sides and scored[0][0] < 2:
+            return None  # "the president" alone says too little
+        return Resolution("role", actor_id=top[0], score=0.8)
+
+    def by_country(self, parsed: ParsedPhrase) -> Resolution | None:
+        words = parsed.text.split()
+        if len(words) != 1:
+            return None
+        side = self.gaz.side_of_word(words[0])
+        bodies = self.gaz.government_of_side.get(side, []) if side else []
+        if len(bodies) == 1:
+            return Resolution("country", actor_id=bodies[0], score=0.7)
+        return None
+
+    def trigram(self, phrases: list[str]) -> list[tuple[int | None, float]]:
+        """Best actor by trigram similarity for each phrase, one query for them all."""
+        if not phrases:
+            return []
+        # A one-word phrase (a surname, "Kipper") is also compared word by word with each alias
+        # ("oleh kiper"): word_similarity, through the same trigram index (`<%`).
+        sql = """
+            SELECT q.i, m.actor_id, m.score
+              FROM unnest(%s::text[]) WITH ORDINALITY AS t(phrase, i)
+              CROSS JOIN LATERAL (
+                  SELECT t.i, lower(public.unaccent(t.phrase)) AS folded,
+                         position(' ' in btrim(t.phrase)) = 0 AS single
+              ) q
+              CROSS JOIN LATERAL (
+                  SELECT a.actor_id,
+                         greatest(similarity(a.normalized, q.folded),
+                                  CASE WHEN q.single THEN word_similarity(q.folded, a.normalized) - 0.15
+                                       ELSE 0 END) AS score
+                    FROM claims_actoralias a
+                   WHERE a.normalized %% q.folded OR (q.single AND q.folded <%% a.normalized)
+                   ORDER BY score DESC
+                   LIMIT 4
+              ) m
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [phrases])
+            rows = cursor.fetchall()
+        by_phrase: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for i, actor_id, score in rows:
+            actor_id = self.gaz._survivor.get(actor_id, actor_id)
+            if actor_id in self.gaz.actors:
+                by_phrase[int(i) - 1].append((float(score), actor_id))
+        result: list[tuple[int | None, float]] = []
+        for i in range(len(phrases)):
+            ranked = sorted(by_phrase.get(i, []), reverse=True)
+            if not ranked:
+                result.append((None, 0.0))
+                continue
+            score, actor_id = ranked[0]
+            rival = next((s for s, a in ranked if a != actor_id), 0.0)
+            result.append((actor_id, score) if score - rival >= 0.05 else (None, score))
+        return result
+
+    def resolve_all(self, items: list[tuple[ParsedPhrase, list[int]]]) -> list[Resolution]:
+        """Resolve parsed phrases (with the sides named before each) that are not pronouns or references."""
+        results: list[Resolution | None] = []
+        pending: list[tuple[int, str, float]] = []
+        for n, (parsed, recent_sides) in enumerate(items):
+            resolution = self.exact(parsed) or self.by_role(parsed, recent_sides) or self.by_country(parsed)
+            results.append(resolution)
+            if resolution is None:
+                if parsed.name and len(parsed.name) >= 4:
+                    pending.append((n, parsed.name, NAME_THRESHOLD))
+                if parsed.text != parsed.name:
+                    pending.append((n, parsed.text, PHRASE_THRESHOLD))
+        matches = self.trigram([phrase for _, phrase, _ in pending])
+        for (n, _phrase, threshold), (actor_id, score) in zip(pending, matches, strict=True):
+            if results[n] is None and actor_id is not None and score >= threshold:
+                results[n] = Resolution("trigram", actor_id=actor_id, score=round(score, 3))
+        final = []
+        for (parsed, _), resolution in zip(items, results, strict=True):
+            if resolution is None:
+                resolution = Resolution(
+                    "unknown",
+                    proposed_name=parsed.name or parsed.text,
+                    proposed_title=parsed.description if parsed.name else None,
+                    is_person=_looks_personal(parsed),
+                )
+            elif resolution.actor_id is not None:
+                resolution.is_person = self.gaz.actors[resolution.actor_id].is_person
+            final.append(resolution)
+        return final
+
+
+GROUP_WORDS = {
+    "officials",
+    "authorities",
+    "sources",
+    "witnesses",
+    "residents",
+    "ministers",
+    "diplomats",
+    "leaders",
+    "officers",
+    "spokesmen",
+    "activists",
+    "analysts",
+    "observers",
+    "police",
+    "media",
+    "government",
+}
+
+
+def _looks_personal(parsed: ParsedPhrase) -> bool:
+    words = parsed.text.lower().split()
+    if any(w in GROUP_WORDS or w in lx.ORG_WORDS for w in words) and not parsed.name:
+        return False
+    if not parsed.name:
+        return any(w in lx.TITLE_WORDS for w in words)
+    words = parsed.name.lower().split()
+    return len(words) >= 2 and not any(w in lx.ORG_WORDS for w in words)

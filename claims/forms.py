@@ -1,0 +1,316 @@
+"""The desk's forms: logging a claim from a story, editing a claim, notes, withdrawal.
+
+Forms parse and check input; the services in claims.services apply the rules and write.
+The speaker is typed as text (a name or any alias, accents and case ignored) and resolved here,
+so the form also works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Q
+from django.db.models.functions import Greatest
+
+from claims.models import Actor, ActorAlias, Claim, ClaimDispute, Dispute, Figure, Scope, Side, Statement
+from sources.models import Outlet
+
+NEW_DISPUTE = "new"
+_WORDS_ONLY = re.compile(r"[\w' -]{3,}")
+
+
+# --- Speakers ---------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Fold text the way ActorAlias.normalized is folded (by the same SQL, so they always agree)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lower(public.unaccent(btrim(%s)))", [text])
+        return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class SpeakerMatch:
+    actor: Actor
+    matched: str  # the alias or name that matched what was typed
+
+
+def find_speakers(text: str, *, limit: int = 8) -> list[SpeakerMatch]:
+    """Actors whose name or an alias resembles ``text``: "Pashinian" finds Nikol Pashinyan.
+
+    Trigram similarity over the folded aliases (the ``%`` and ``%>`` operators, which use the
+    alias trigram index), plus substring matches so that a prefix like "Haj" works too.
+    """
+    term = fold(text)
+    if len(term) < 2:
+        return []
+    aliases = (
+        ActorAlias.objects.filter(actor__merged_into__isnull=True)
+        .filter(
+            Q(normalized__trigram_similar=term)
+            | Q(normalized__trigram_word_similar=term)
+            | Q(normalized__contains=term)
+        )
+        .annotate(score=Greatest(TrigramSimilarity("normalized", term), TrigramWordSimilarity(term, "normalized")))
+        .select_related("actor__side")
+        .order_by("-score", "alias")[: limit * 4]
+    )
+    found: dict[int, SpeakerMatch] = {}
+    exact = [a for a in aliases if a.normalized == term]
+    for alias in [*exact, *aliases]:
+        if alias.actor_id not in found:
+            found[alias.actor_id] = SpeakerMatch(actor=alias.actor, matched=alias.alias)
+        if len(found) >= limit:
+            break
+    return list(found.values())
+
+
+def resolve_speaker(text: str) -> Actor:
+    """The one actor ``text`` names, by exact (folded) name or alias; ValidationError otherwise."""
+    term = fold(text)
+    actors = {
+        alias.actor_id: alias.actor
+        for alias in ActorAlias.objects.filter(normalized=term, actor__merged_into__isnull=True).select_related("actor")
+    }
+    if not actors:
+        actors = {a.pk: a for a in Actor.objects.active().filter(name__unaccent__iexact=text.strip())}
+    if not actors and _WORDS_ONLY.fullmatch(term):
+        # A surname or part of a name ("Pashinyan"): whole words of an alias, when only one actor has them.
+        pattern = r"\m" + re.escape(term).replace("\\ ", " ") + r"\M"
+        actors = {
+            alias.actor_id: alias.actor
+            for alias in ActorAlias.objects.filter(
+                normalized__regex=pattern, actor__merged_into__isnull=True
+            ).select_related("actor")
+        }
+    if len(actors) == 1:
+        return next(iter(actors.values()))
+    if len(actors) > 1:
+        names = ", ".join(sorted(f"{a.name} (#{a.pk})" for a in actors.values()))
+        raise forms.ValidationError(f"“{text}” could be several speakers: {names}. Type the full name.")
+    suggestions = find_speakers(text, limit=3)
+    hint = f" Did you mean {' or '.join(m.actor.name for m in suggestions)}?" if suggestions else ""
+    raise forms.ValidationError(f"No speaker called “{text}”.{hint}")
+
+
+class SpeakerField(forms.CharField):
+    """A speaker typed by name or alias, resolved to an Actor (or None when left empty)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"list": "speaker-options", "autocomplete": "off", "spellcheck": "false"}),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Actor):
+            return value.name
+        return value
+
+    def clean(self, value: Any) -> Actor | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        return resolve_speaker(text)
+
+
+# --- Logging a claim --------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO 8601 whatever the locale's date format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
+
+
+class FigureForm(forms.Form):
+    """One number in the claim. A row left empty is ignored."""
+
+    measure = forms.ChoiceField(choices=[("", "—"), *Figure.Measure.choices], required=False)
+    counted = forms.ChoiceField(choices=Figure.Counted.choices, initial=Figure.Counted.UNSPECIFIED, required=False)
+    whose = forms.ModelChoiceField(
+        queryset=Side.objects.all(), required=False, empty_label="—", help_text="The side the counted belong to."
+    )
+    scope = forms.ModelChoiceField(queryset=Scope.objects.all(), required=False, empty_label="—")
+    qualifier = forms.ChoiceField(choices=Figure.Qualifier.choices, initial=Figure.Qualifier.EXACT, required=False)
+    value = forms.IntegerField(min_value=0, required=False)
+    raw = forms.CharField(
+        max_length=300, required=False, label="As written", help_text="The words as written: “some two dozen”."
+    )
+    as_of = forms.DateField(required=False, widget=DateInput, label="As of")
+    tally = forms.ChoiceField(choices=Figure.Tally.choices, initial=Figure.Tally.TOTAL, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        measure, value = data.get("measure"), data.get("value")
+        if not measure and value is None and not data.get("raw"):
+            data["empty"] = True
+            return data
+        data["empty"] = False
+        if not measure:
+            self.add_error("measure", "Say what the figure counts.")
+        if value is None:
+            self.add_error("value", "Give the number.")
+        data["counted"] = data.get("counted") or Figure.Counted.UNSPECIFIED
+        data["qualifier"] = data.get("qualifier") or Figure.Qualifier.EXACT
+        data["tally"] = data.get("tally") or Figure.Tally.TOTAL
+        return data
+
+
+FigureFormSet = forms.formset_factory(FigureForm, extra=1, max_num=12, validate_max=True)
+
+
+def dispute_choices(suggested: list[Dispute], others: list[Dispute]) -> list[Any]:
+    choices: list[Any] = [("", "No dispute yet: leave it on the desk to group later"), (NEW_DISPUTE, "A new dispute…")]
+    if suggested:
+        choices.append(("Suggested", [(str(d.pk), d.title) for d in suggested]))
+    if others:
+        choices.append(("All disputes, newest activity first", [(str(d.pk), d.title) for d in others]))
+    return choices
+
+
+class ClaimLogForm(forms.Form):
+    """Log a claim from a story. The quote is anchored by the server (claims.services.claim_log)."""
+
+    quote = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Select the words in the story and press “Log claim”, or paste them here exactly.",
+    )
+    prefix = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64, strip=False)
+    suffix = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64, strip=False)
+    start_hint = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    occurrence = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Which occurrence",
+        help_text="Only when the same words appear more than once in the story: 1 for the first.",
+    )
+    mode = forms.ChoiceField(choices=Claim.Mode.choices, initial=Claim.Mode.PARAPHRASE)
+    speaker = SpeakerField(help_text="A name or any alias: “Pashinian” finds Nikol Pashinyan.")
+    said_on = forms.DateField(required=False, widget=DateInput, label="Said on")
+    statement = forms.ModelChoiceField(
+        queryset=Statement.objects.select_related("speaker"),
+        required=False,
+        empty_label="—",
+        help_text="The utterance this reports, when other outlets report it too.",
+    )
+    via = forms.ModelChoiceField(
+        queryset=Outlet.objects.all(),
+        required=False,
+        empty_label="—",
+        label="Via",
+        help_text="The agency or outlet the story got it from, if any.",
+    )
+    dispute = forms.ChoiceField(required=False)
+    stance = forms.ChoiceField(choices=ClaimDispute.Stance.choices, initial=ClaimDispute.Stance.ASSERTS)
+    blames = forms.ModelChoiceField(
+        queryset=Side.objects.all(),
+        required=False,
+        empty_label="—",
+        help_text="For attribution and ceasefire disputes: the side this claim holds responsible.",
+    )
+    new_dispute_title = forms.CharField(max_length=300, required=False, label="New dispute: the question")
+    new_dispute_kind = forms.ChoiceField(choices=Dispute.Kind.choices, initial=Dispute.Kind.OTHER, label="Kind")
+
+    def __init__(self, *args: Any, suggested: list[Dispute] = (), others: list[Dispute] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["dispute"].choices = dispute_choices(list(suggested), list(others))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("mode") == Claim.Mode.OUTLET_VOICE and data.get("speaker") is not None:
+            self.add_error("speaker", "A claim in the outlet's own voice has no speaker: leave it empty.")
+        if data.get("dispute") == NEW_DISPUTE and not (data.get("new_dispute_title") or "").strip():
+            self.add_error("new_dispute_title", "Write the question the new dispute is about.")
+        return data
+
+
+# --- Editing a claim ---------------------------------------------------------------------------
+
+
+class ClaimEditForm(forms.Form):
+    """A claim's editable fields, with the version the editor opened (for conflict detection).
+
+    Fields the user may not change are disabled: their submitted values are ignored.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    mode = forms.ChoiceField(choices=Claim.Mode.choices)
+    speaker = SpeakerField(help_text="A name or any alias. Empty for the outlet's own voice.")
+    said_on = forms.DateField(required=False, widget=DateInput, label="Said on")
+    statement = forms.ModelChoiceField(
+        queryset=Statement.objects.select_related("speaker"), required=False, empty_label="—"
+    )
+    status = forms.ChoiceField(choices=Claim.Status.choices)
+
+    CONTENT_FIELDS = ("mode", "speaker", "said_on", "statement")
+
+    def __init__(self, *args: Any, can_edit: bool = True, can_change_status: bool = True, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not can_edit:
+            for name in self.CONTENT_FIELDS:
+                self.fields[name].disabled = True
+        if not can_change_status:
+            self.fields["status"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("mode") == Claim.Mode.OUTLET_VOICE and data.get("speaker") is not None:
+            self.add_error("speaker", "A claim in the outlet's own voice has no speaker: leave it empty.")
+        return data
+
+    @staticmethod
+    def initial_for(claim: Claim) -> dict[str, Any]:
+        return {
+            "version": claim.version,
+            "mode": claim.mode,
+            "speaker": claim.speaker.name if claim.speaker_id else "",
+            "said_on": claim.said_on,
+            "statement": claim.statement_id,
+            "status": claim.status,
+        }
+
+
+class ClaimWithdrawForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        max_length=500, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why the claim was logged in error."
+    )
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RestoreForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    event = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+# --- Notes ------------------------------------------------------------------------------------
+
+
+class AnnotationForm(forms.Form):
+    VISIBILITY = [("internal", "Internal: stays on the desk"), ("public", "Public: may be published")]
+
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note",
+        help_text="Markdown: **bold**, _italic_, [links](https://…).",
+    )
+    visibility = forms.ChoiceField(choices=VISIBILITY, initial="internal", widget=forms.RadioSelect)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    @property
+    def is_public(self) -> bool:
+        return self.cleaned_data["visibility"] == "public"

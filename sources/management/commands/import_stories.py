@@ -1,0 +1,178 @@
+"""``manage.py import_stories PATH...``: import plain-text and HTML story files.
+
+Each file is imported in its own transaction through ``sources.importers.import_story_file``;
+a bad file is reported with its reason and skipped, the others go on. The exit status is 1 when
+any file failed, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pghistory
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+from tqdm import tqdm
+
+from sources.errors import DomainError
+from sources.importers import StoryMeta, import_story_file, is_sidecar, parse_published, read_sidecar, sidecar_for
+from sources.models import Story
+from sources.services import ImportResult
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun.replace('story', 'storie')}s"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import story files (plain text, or simple HTML whose readable text is extracted and whose "
+        "source is kept). Metadata comes from a sidecar next to each file (<file>.meta.json or "
+        "<file>.meta.yaml with outlet, headline, url, published, byline, dateline, language, "
+        "translated_from, machine_translated) and from the flags below, which apply to every file "
+        "and override the sidecar. A directory imports every story file in it. Re-importing the same "
+        "text is a no-op; the same URL with new text is a new revision. Exits 1 if any file failed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Story files or directories of them.")
+        parser.add_argument("--outlet", help="Outlet key, e.g. anadolu.")
+        parser.add_argument("--headline", help="Headline (an HTML file's <title> is used when none is given).")
+        parser.add_argument("--url", help="The story's URL.")
+        parser.add_argument("--date", dest="published", help="Publication date: YYYY-MM-DD, YYYY-MM or YYYY.")
+        parser.add_argument("--precision", choices=Story.Precision.values, help="Precision of --date.")
+        parser.add_argument("--byline")
+        parser.add_argument("--dateline", help="Place the story was filed from.")
+        parser.add_argument("--language", help="Language code of the text (default en).")
+        parser.add_argument("--translated-from", help="Language code of the original, for a translation.")
+        parser.add_argument(
+            "--machine-translated", action="store_true", default=None, help="The text is a machine translation."
+        )
+        parser.add_argument("--user", help="Username recorded as the importer (created_by and history).")
+        parser.add_argument("--quiet", action="store_true", help="No progress bar and no per-file lines.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        flags = self._flags(options)
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"There is no user {options['user']!r}.")
+        quiet = options["quiet"]
+        verbose = options["verbosity"] >= 1 and not quiet
+        files = list(self._expand(options["paths"]))
+        counts: Counter[str] = Counter()
+        show_bar = not quiet and len(files) > 1 and self.stderr.isatty()
+        bar = tqdm(files, unit="file", disable=not show_bar, file=self.stderr._out, leave=False)
+
+        def say(line: str, *, error: bool = False) -> None:
+            if show_bar:
+                bar.write(line, file=(self.stderr if error else self.stdout)._out)
+            elif error:
+                self.stderr.write(line)
+            else:
+                self.stdout.write(line)
+
+        for path, problem in bar:
+            label = str(path)
+            try:
+                if problem:
+                    raise DomainError(problem)
+                result = self._import_one(path, flags, user)
+            except DomainError as error:
+                counts["failed"] += 1
+                message = error.message if error.message.startswith(label) else f"{label}: {error.message}"
+                say(self.style.ERROR(f"failed: {message}"), error=True)
+                continue
+            except DatabaseError as error:
+                # A rule only the database knows about; the file's transaction was rolled back.
+                counts["failed"] += 1
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                say(self.style.ERROR(f"failed: {label}: the database refused it: {reason}"), error=True)
+                continue
+            counts[result.outcome] += 1
+            if verbose:
+                say(self._describe(label, result))
+        bar.close()
+
+        summary = ", ".join(
+            [
+                _plural(counts["new story"], "new story"),
+                _plural(counts["new revision"], "new revision"),
+                f"{counts['unchanged']} unchanged",
+                f"{counts['failed']} failed",
+            ]
+        )
+        if counts["failed"]:
+            self.stdout.write(summary)
+            raise CommandError(f"{counts['failed']} of {len(files)} files failed; see the messages above.")
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(summary))
+
+    def _flags(self, options: dict[str, Any]) -> StoryMeta:
+        published, precision = None, options["precision"]
+        if options["published"]:
+            try:
+                published, implied = parse_published(options["published"], source="--date")
+            except DomainError as error:
+                raise CommandError(error.message) from error
+            precision = precision or implied
+        return StoryMeta(
+            outlet=options["outlet"],
+            headline=options["headline"],
+            url=options["url"],
+            published=published,
+            published_precision=precision,
+            byline=options["byline"],
+            dateline=options["dateline"],
+            language=options["language"],
+            translated_from=options["translated_from"],
+            machine_translated=options["machine_translated"],
+        )
+
+    def _expand(self, paths: list[str]) -> Iterator[tuple[Path, str | None]]:
+        """Each story file to import, with a problem to report instead when it cannot be read."""
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                found = sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and not is_sidecar(p) and not any(part.startswith(".") for part in p.parts)
+                )
+                if not found:
+                    yield path, "the directory holds no story files."
+                yield from ((p, None) for p in found)
+            elif not path.exists():
+                yield path, "no such file."
+            elif not path.is_file():
+                yield path, "not a regular file."
+            else:
+                yield path, None
+
+    def _import_one(self, path: Path, flags: StoryMeta, user: Any) -> ImportResult:
+        sidecar = sidecar_for(path)
+        meta = read_sidecar(sidecar) if sidecar else StoryMeta()
+        meta = meta.merged(flags)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise DomainError(f"cannot be read ({error.strerror}).") from error
+        with pghistory.context(command="import_stories", user=getattr(user, "pk", None)):
+            return import_story_file(name=str(path), data=data, meta=meta, author=user)
+
+    def _describe(self, label: str, result: ImportResult) -> str:
+        story = result.story
+        if result.outcome == "unchanged":
+            return f"unchanged: {label} (same text as story {story.pk}, revision {result.revision.number})"
+        if result.outcome == "new revision":
+            return f"new revision: {label} -> story {story.pk} revision {result.revision.number}"
+        line = f"new story: {label} -> story {story.pk} “{story.headline}” ({story.outlet})"
+        if result.republication_of:
+            originals = "; ".join(f"story {s.pk} ({s.outlet})" for s in result.republication_of)
+            line += f", recognised as republication of {originals}"
+        return line

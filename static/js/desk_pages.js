@@ -1,0 +1,41 @@
+// Shared behaviour of the desk's pages (desk, story reader, dispute, claim). No inline scripts:
+// this file is served from our own origin so the Content-Security-Policy stays at script-src 'self'.
+"use strict";
+
+(function () {
+  // The server answers a form with 422 (bad input) or 409 (edit conflict) and the form again,
+  // errors marked, exactly as a plain form post shows it. Let htmx swap those in; any other
+  // error status is not swapped but announced.
+  if (window.htmx) {
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "409", swap: true, error: false },
+      { code: "422", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true },
+      { code: "...", swap: false },
+    ];
+  }
+
+  function announce(text) {
+    let region = document.getElementById("htmx-alert");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "htmx-alert";
+      region.className = "htmx-alert";
+      region.setAttribute("role", "alert");
+      const main = document.getElementById("main") || document.body;
+      main.insertBefore(region, main.firstChild);
+    }
+    region.textContent = text;
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    const xhr = event.detail.xhr;
+    const reason = xhr.status === 403 ? "your role does not allow this" : xhr.statusText || "error";
+    announce("That did not work (" + xhr.status + ": " + reason + "). Nothing was changed.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    announce("The desk could not be reached. Nothing was changed; try again.");
+  });
+})();

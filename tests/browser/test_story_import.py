@@ -1,0 +1,66 @@
+"""Story import in a real browser: a large upload shows its progress, then opens the new story."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sources.models import Story
+from tests.factories import OutletFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_large_upload_shows_progress_and_opens_the_story(live_server, page, login, editor, tmp_path):
+    outlet = OutletFactory(name="Velmora Wire")
+    paragraph = "Officials in Quzbarat said the shelling continued overnight, and 13 people were killed.\n\n"
+    story_file = tmp_path / "quzbarat.txt"
+    story_file.write_text(paragraph * 15_000, encoding="utf-8")  # about 1.3 MB
+    csp_errors: list[str] = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    login(editor)
+    page.goto(f"{live_server.url}/stories/import/")
+    # record what the progress bar shows while the upload runs (the page is replaced afterwards)
+    page.evaluate(
+        """() => document.addEventListener("htmx:xhr:progress", () => {
+            const bar = document.querySelector("#upload-progress");
+            console.log("progress " + (bar.hidden ? "hidden" : "shown") + " " + bar.value);
+        })"""
+    )
+    progress: list[str] = []
+    page.on("console", lambda m: progress.append(m.text) if m.text.startswith("progress ") else None)
+
+    page.get_by_label("Outlet").select_option(label="Velmora Wire")
+    page.get_by_label("Headline").fill("Quzbarat shelled overnight")
+    page.get_by_label("URL").fill("https://velmora.example/quzbarat")
+    page.get_by_label("Published").fill("2020-10-17")
+    page.get_by_label("…or upload a file").set_input_files(str(story_file))
+    page.get_by_role("button", name="Import").click()
+
+    expect(page).to_have_url(re.compile(r"/stories/\d+/$"), timeout=30_000)
+    story = Story.objects.get(outlet=outlet)
+    assert page.url.endswith(story.get_absolute_url())
+    assert story.current_revision.body == paragraph * 15_000
+    assert progress, "no upload progress was reported"
+    assert all(line.startswith("progress shown") for line in progress)
+    assert progress[-1] == "progress shown 100"
+    assert csp_errors == []
+
+
+def test_a_bad_file_is_refused_in_place_with_its_reason(live_server, page, login, editor, tmp_path):
+    OutletFactory(name="Velmora Wire")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    login(editor)
+    page.goto(f"{live_server.url}/stories/import/")
+
+    page.get_by_label("Outlet").select_option(label="Velmora Wire")
+    page.get_by_label("Headline").fill("Not a story")
+    page.get_by_label("…or upload a file").set_input_files(str(binary))
+    page.get_by_role("button", name="Import").click()
+
+    expect(page.locator("#story-import-form")).to_contain_text("NUL bytes")
+    expect(page).to_have_url(f"{live_server.url}/stories/import/")
+    assert not Story.objects.filter(headline="Not a story").exists()
