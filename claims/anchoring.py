@@ -100,9 +100,7 @@ def find_anchor(
             nearest = min(abs(s - hint_start) for s in candidates)
             candidates = [s for s in candidates if abs(s - hint_start) == nearest]
         if len(candidates) > 1:
-            raise AnchorError(
-                f"The quote occurs {len(starts)} times; say which occurrence is meant."
-            )
+            raise AnchorError(f"The quote occurs {len(starts)} times; say which occurrence is meant.")
         chosen = candidates[0]
     return anchor_at(body, chosen, chosen + len(quote))
 

@@ -14,8 +14,21 @@ ADMIN = "Admin"
 _DESK_MODELS = {
     "sources": ["outlet", "story", "storysource", "storyrevision"],
     "claims": [
-        "side", "actor", "actoralias", "actorrole", "scope", "dispute", "statement", "claim",
-        "claimvia", "claimdispute", "figure", "claimlink", "annotation", "review", "suggestiondismissal",
+        "side",
+        "actor",
+        "actoralias",
+        "actorrole",
+        "scope",
+        "dispute",
+        "statement",
+        "claim",
+        "claimvia",
+        "claimdispute",
+        "figure",
+        "claimlink",
+        "annotation",
+        "review",
+        "suggestiondismissal",
     ],
 }
 
@@ -33,8 +46,21 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     EDITOR: _view_all()
     | _crud("sources", "outlet", "story", "storysource", "storyrevision")
     | _crud(
-        "claims", "side", "actor", "actoralias", "actorrole", "scope", "dispute", "statement", "claim",
-        "claimvia", "claimdispute", "figure", "claimlink", "annotation", "suggestiondismissal",
+        "claims",
+        "side",
+        "actor",
+        "actoralias",
+        "actorrole",
+        "scope",
+        "dispute",
+        "statement",
+        "claim",
+        "claimvia",
+        "claimdispute",
+        "figure",
+        "claimlink",
+        "annotation",
+        "suggestiondismissal",
     )
     | {
         ("claims", "publish_claim"),

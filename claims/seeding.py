@@ -123,8 +123,11 @@ class _Loader:
             scope, made = Scope.objects.get_or_create(
                 key=row["key"],
                 defaults={
-                    "label": row["label"], "kind": row.get("kind", Scope.Kind.PERIOD),
-                    "place": row.get("place") or "", "start": _date(row.get("start")), "end": _date(row.get("end")),
+                    "label": row["label"],
+                    "kind": row.get("kind", Scope.Kind.PERIOD),
+                    "place": row.get("place") or "",
+                    "start": _date(row.get("start")),
+                    "end": _date(row.get("end")),
                 },
             )
             self.scopes[row["key"]] = scope
@@ -173,7 +176,8 @@ class _Loader:
                 services.actor_alias_add(actor=actor, alias=alias)
             for role in row.get("roles", []):
                 _, made = ActorRole.objects.get_or_create(
-                    actor=actor, title=role["title"],
+                    actor=actor,
+                    title=role["title"],
                     defaults={"start": _date(role.get("start")), "end": _date(role.get("end"))},
                 )
                 self.created("roles", made)
@@ -299,7 +303,9 @@ class _Loader:
             if (claim is None) == (dispute is None):
                 raise SeedError(f"annotation {row['body'][:40]!r}: name one claim or one dispute")
             _, made = Annotation.objects.get_or_create(
-                claim=claim, dispute=dispute, body=row["body"],
+                claim=claim,
+                dispute=dispute,
+                body=row["body"],
                 defaults={"author": self.user(row.get("author", "editor")), "is_public": bool(row.get("public"))},
             )
             self.created("annotations", made)
@@ -311,7 +317,9 @@ class _Loader:
                 raise SeedError(f"review on {row['claim']}: a published review needs an approver")
             now = timezone.now()
             _, made = Review.objects.get_or_create(
-                claim=claim, rating=row["rating"], reasoning=row["reasoning"],
+                claim=claim,
+                rating=row["rating"],
+                reasoning=row["reasoning"],
                 defaults={
                     "reviewer": self.user(row.get("reviewer", "factchecker")),
                     "approved_by": approver,

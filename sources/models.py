@@ -109,9 +109,7 @@ class Story(Versioned):
     language = models.CharField(max_length=10, default="en")
     translated_from = models.CharField(max_length=10, blank=True, help_text="Language of the original.")
     machine_translated = models.BooleanField(default=False)
-    carried_from = models.ManyToManyField(
-        Outlet, through="StorySource", related_name="carried_in", blank=True
-    )
+    carried_from = models.ManyToManyField(Outlet, through="StorySource", related_name="carried_in", blank=True)
     current_revision = models.ForeignKey(
         "StoryRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -161,9 +159,7 @@ class StorySource(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["story", "outlet", "relation"], name="sources_storysource_unique"
-            )
+            models.UniqueConstraint(fields=["story", "outlet", "relation"], name="sources_storysource_unique")
         ]
 
     def __str__(self) -> str:
@@ -229,9 +225,9 @@ class StoryRevision(models.Model):
 def track_history(model: type[models.Model]) -> type[models.Model]:
     """Record insert, update and delete events of ``model`` (search vectors left out)."""
     exclude = [f.name for f in model._meta.concrete_fields if isinstance(f, models.GeneratedField)]
-    pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=exclude or None
-    )(model)
+    pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=exclude or None)(
+        model
+    )
     return model
 
 

@@ -61,7 +61,11 @@ class Actor(Versioned):
     side = models.ForeignKey(Side, on_delete=models.PROTECT, null=True, blank=True, related_name="actors")
     description = models.TextField(blank=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_actors",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_actors",
         help_text="Set when this actor turned out to be the same as another.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

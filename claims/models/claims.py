@@ -42,9 +42,7 @@ class Statement(Versioned):
     occasion = models.CharField(max_length=20, choices=Occasion.choices, default=Occasion.OTHER)
     said_on = models.DateField(null=True, blank=True)
     description = models.CharField(max_length=500, blank=True)
-    responds_to = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
-    )
+    responds_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -72,9 +70,7 @@ class ClaimQuerySet(models.QuerySet):
 
     def visible(self) -> ClaimQuerySet:
         """What may leave the desk: published, not withdrawn, in at least one visible dispute."""
-        in_visible_dispute = ClaimDispute.objects.filter(
-            claim=OuterRef("pk"), dispute__in=Dispute.objects.visible()
-        )
+        in_visible_dispute = ClaimDispute.objects.filter(claim=OuterRef("pk"), dispute__in=Dispute.objects.visible())
         return self.active().filter(is_published=True).filter(Exists(in_visible_dispute))
 
     def for_dispute(self, dispute: Dispute) -> ClaimQuerySet:
@@ -82,9 +78,9 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_card_data(self) -> ClaimQuerySet:
         """Everything a claim card shows, in a fixed number of queries."""
-        return self.select_related(
-            "speaker__side", "story__outlet", "statement", "revision"
-        ).prefetch_related("figures__whose", "figures__scope", "via__outlet", "speaker__roles")
+        return self.select_related("speaker__side", "story__outlet", "statement", "revision").prefetch_related(
+            "figures__whose", "figures__scope", "via__outlet", "speaker__roles"
+        )
 
 
 class Claim(Versioned):
@@ -121,9 +117,7 @@ class Claim(Versioned):
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.PARAPHRASE)
     speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="claims")
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, if not the publication date.")
-    statement = models.ForeignKey(
-        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="versions"
-    )
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="versions")
     disputes = models.ManyToManyField(Dispute, through="ClaimDispute", related_name="claims", blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNVERIFIED)
     is_published = models.BooleanField(default=False)
@@ -181,7 +175,8 @@ class Claim(Versioned):
             # desk: newest claims, and the API's published listing
             models.Index(name="claims_claim_created", fields=["-created_at", "-id"]),
             models.Index(
-                name="claims_claim_published", fields=["id"],
+                name="claims_claim_published",
+                fields=["id"],
                 condition=Q(is_published=True, withdrawn_at__isnull=True),
             ),
             GinIndex(name="claims_claim_search", fields=["search_vector"]),
@@ -253,7 +248,11 @@ class ClaimDispute(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="claim_links")
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.ASSERTS)
     blames = models.ForeignKey(
-        Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Side,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="For attribution disputes: the side this claim holds responsible.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -313,7 +312,11 @@ class Figure(models.Model):
     measure = models.CharField(max_length=20, choices=Measure.choices)
     counted = models.CharField(max_length=20, choices=Counted.choices, default=Counted.UNSPECIFIED)
     whose = models.ForeignKey(
-        Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Side,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The side the counted belong to.",
     )
     scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True, related_name="figures")

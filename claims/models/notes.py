@@ -24,8 +24,10 @@ class AnnotationQuerySet(models.QuerySet):
 
     def visible(self) -> AnnotationQuerySet:
         """Public annotations on visible claims or disputes; internal notes never leave the desk."""
-        return self.active().filter(is_public=True).filter(
-            Q(claim__in=Claim.objects.visible()) | Q(dispute__in=Dispute.objects.visible())
+        return (
+            self.active()
+            .filter(is_public=True)
+            .filter(Q(claim__in=Claim.objects.visible()) | Q(dispute__in=Dispute.objects.visible()))
         )
 
 
@@ -34,9 +36,7 @@ class Annotation(Versioned):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations")
-    dispute = models.ForeignKey(
-        Dispute, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations"
-    )
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations")
     body = models.TextField(help_text="Markdown.")
     is_public = models.BooleanField(default=False, help_text="Internal notes never leave the desk.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")

@@ -44,9 +44,7 @@ def test_stale_claim_save_is_refused_with_conflict():
 
     services.claim_update(claim=claim, expected_version=claim.version, author=editor_a, status="verified")
     with pytest.raises(EditConflict) as conflict:
-        services.claim_update(
-            claim=opened_by_b, expected_version=opened_by_b.version, author=editor_b, status="false"
-        )
+        services.claim_update(claim=opened_by_b, expected_version=opened_by_b.version, author=editor_b, status="false")
 
     assert "version 1" in str(conflict.value) and "version 2" in str(conflict.value)
     assert conflict.value.changed_fields(attempted={"status": "false"}) == ["status"]
@@ -66,9 +64,7 @@ def test_withdrawing_keeps_the_claim_with_who_when_and_why():
 
 def test_a_retraction_link_marks_the_claim_retracted_and_keeps_it():
     claim = _claim()
-    retraction = services.claim_log(
-        story=claim.story, author=None, quote="The other side denied firing at all"
-    )
+    retraction = services.claim_log(story=claim.story, author=None, quote="The other side denied firing at all")
     services.claim_link_add(source=retraction, target=claim, kind="retracts", user=None)
     claim.refresh_from_db()
     assert claim.status == Claim.Status.RETRACTED

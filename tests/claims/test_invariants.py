@@ -62,7 +62,7 @@ def test_claims_reviews_and_annotations_cannot_be_deleted_even_in_raw_sql():
     note = services.annotation_add(author=author, body="Check the toll", claim=claim)
     review = Review.objects.create(claim=claim, rating="unproven", reasoning="No data", reviewer=author)
     for table, pk in (("claims_claim", claim.pk), ("claims_annotation", note.pk), ("claims_review", review.pk)):
-        _refused(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608 - fixed table names
+        _refused(f"DELETE FROM {table} WHERE id = %s", [pk])
     assert Claim.objects.filter(pk=claim.pk).exists()
     assert Annotation.objects.filter(pk=note.pk).exists()
 

@@ -92,7 +92,7 @@ def test_an_ambiguous_quote_must_say_which_occurrence(tmp_path, db):
     path = tmp_path / "dataset.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
-    with pytest.raises(CommandError, match="ambiguous-pashinian.*occurrence"):
+    with pytest.raises(CommandError, match=r"ambiguous-pashinian.*occurrence"):
         call_command("load_seeds", file=str(path), verbosity=0)
 
     data["claims"][0]["occurrence"] = 2

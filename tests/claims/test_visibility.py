@@ -56,9 +56,14 @@ def test_reviews_are_visible_only_when_published_on_a_visible_claim():
 
     def review(claim, published):
         return Review.objects.create(
-            claim=claim, rating="unproven", reasoning="r", reviewer=reviewer,
-            approved_by=approver if published else None, approved_at=now if published else None,
-            is_published=published, published_at=now if published else None,
+            claim=claim,
+            rating="unproven",
+            reasoning="r",
+            reviewer=reviewer,
+            approved_by=approver if published else None,
+            approved_at=now if published else None,
+            is_published=published,
+            published_at=now if published else None,
         )
 
     published_on_shown = review(shown, True)

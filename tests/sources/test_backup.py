@@ -18,7 +18,9 @@ def test_backup_writes_a_dump_that_pg_restore_can_read(tmp_path, seeded):
     call_command("backup", output=str(output))
     listing = subprocess.run(  # noqa: S603
         [str(Path(pg_dump_binary()).with_name("pg_restore")), "--list", str(output)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "TABLE DATA public claims_claim" in listing
     assert "TABLE DATA public sources_storyrevision" in listing

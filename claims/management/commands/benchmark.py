@@ -24,10 +24,29 @@ from django.urls import reverse
 from claims.models import Actor, ActorAlias, Annotation, Claim, ClaimDispute, Dispute, Figure, Side
 from sources.models import Outlet, Story, StoryRevision
 
-WORDS = (
-    "ministry officials said civilians were killed shelling ceasefire violated troops border "
-    "village strike missile denied accused statement reporters spokesman casualties wounded"
-).split()
+WORDS = [
+    "ministry",
+    "officials",
+    "said",
+    "civilians",
+    "were",
+    "killed",
+    "shelling",
+    "ceasefire",
+    "violated",
+    "troops",
+    "border",
+    "village",
+    "strike",
+    "missile",
+    "denied",
+    "accused",
+    "statement",
+    "reporters",
+    "spokesman",
+    "casualties",
+    "wounded",
+]
 
 
 class _Rollback(Exception):
@@ -82,7 +101,9 @@ class Command(BaseCommand):
         claims: list[Claim] = []
         disputes = [
             Dispute.objects.create(
-                title=f"{label} dispute {i}", kind=Dispute.Kind.CASUALTY_COUNT, is_published=True,
+                title=f"{label} dispute {i}",
+                kind=Dispute.Kind.CASUALTY_COUNT,
+                is_published=True,
                 published_at=date.today(),
             )
             for i in range(max(1, claim_count // 50))
@@ -102,9 +123,15 @@ class Command(BaseCommand):
             for n, (start, end) in enumerate(spans):
                 claims.append(
                     Claim(
-                        story=story, revision=revision, start=start, end=end, quote=body[start:end],
-                        speaker=actors[n % len(actors)], said_on=date(2020, 10, 1) + timedelta(days=n % 20),
-                        is_published=True, published_at=date.today(),
+                        story=story,
+                        revision=revision,
+                        start=start,
+                        end=end,
+                        quote=body[start:end],
+                        speaker=actors[n % len(actors)],
+                        said_on=date(2020, 10, 1) + timedelta(days=n % 20),
+                        is_published=True,
+                        published_at=date.today(),
                     )
                 )
         claims = Claim.objects.bulk_create(claims)
@@ -112,8 +139,15 @@ class Command(BaseCommand):
             ClaimDispute(claim=c, dispute=disputes[i % len(disputes)]) for i, c in enumerate(claims)
         )
         Figure.objects.bulk_create(
-            Figure(claim=c, measure="killed", counted="civilians", whose=sides[i % 3], value=i % 90 + 1,
-                   low=i % 90 + 1, high=i % 90 + 1)
+            Figure(
+                claim=c,
+                measure="killed",
+                counted="civilians",
+                whose=sides[i % 3],
+                value=i % 90 + 1,
+                low=i % 90 + 1,
+                high=i % 90 + 1,
+            )
             for i, c in enumerate(claims)
         )
         user = get_user_model().objects.create(username=f"bench-{label}", is_staff=True, is_superuser=True)
