@@ -29,6 +29,7 @@ _DESK_MODELS = {
         "annotation",
         "review",
         "suggestiondismissal",
+        "merge",
     ],
 }
 
@@ -45,23 +46,8 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     VIEWER: _view_all(),
     EDITOR: _view_all()
     | _crud("sources", "outlet", "story", "storysource", "storyrevision")
-    | _crud(
-        "claims",
-        "side",
-        "actor",
-        "actoralias",
-        "actorrole",
-        "scope",
-        "dispute",
-        "statement",
-        "claim",
-        "claimvia",
-        "claimdispute",
-        "figure",
-        "claimlink",
-        "annotation",
-        "suggestiondismissal",
-    )
+    # editors write everything in the claims app but reviews, which are the fact-checkers'
+    | _crud("claims", *(model for model in _DESK_MODELS["claims"] if model not in {"review", "merge"}))
     | {
         ("claims", "publish_claim"),
         ("claims", "change_claim_status"),

@@ -10,7 +10,7 @@ cannot lose a count to a concurrent request the way a cache's get-then-set can.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,7 +38,6 @@ class Partner:
     is_staff: bool = False
     is_superuser: bool = False
     is_anonymous: bool = False
-    groups: Any = field(default=None, repr=False)
 
     @property
     def pk(self) -> None:

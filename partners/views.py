@@ -43,7 +43,13 @@ def dispute_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(
         request,
         "public/dispute.html",
-        {"dispute": dispute, "sides": sides, "spreads": spreads(figures), "notes": dispute.shown_annotations},
+        {
+            "dispute": dispute,
+            "sides": sides,
+            # only where sources disagree or agree: a lone figure is shown on its claim
+            "spreads": [spread for spread in spreads(figures) if spread.sources > 1],
+            "notes": dispute.shown_annotations,
+        },
     )
 
 

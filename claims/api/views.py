@@ -45,7 +45,7 @@ from claims.api.serializers import (
     ReviewSerializer,
     StatementSerializer,
 )
-from claims.models import ActorAlias, ActorRole, Annotation, Claim, Dispute, Review, Statement
+from claims.models import ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Review, Statement
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -178,7 +178,7 @@ class DisputeViewSet(ReadViewSet):
         audience = self.audience
         claims = list(
             audience.claims_for_representation()
-            .filter(Exists(dispute.claim_links.model.objects.filter(claim=OuterRef("pk"), dispute=dispute)))
+            .filter(Exists(ClaimDispute.objects.filter(claim=OuterRef("pk"), dispute=dispute)))
             .order_by("story__published_on", "story_id", "start", "id")[: MAX_EXPORT_ROWS + 1]
         )
         rows = [

@@ -159,28 +159,31 @@ def test_disputes_statements_and_annotations_through_the_api(editor, story):
     made = client.post("/api/v1/disputes/", {"title": "Who fired first?", "kind": "attack_attribution"}, format="json")
     assert made.status_code == 201
     url = made["Location"]
-    bad_dates = client.patch(url, {"event_start": "2020-10-02", "event_end": "2020-10-01"}, format="json",
-                             HTTP_IF_MATCH=made["ETag"])
+    bad_dates = client.patch(
+        url, {"event_start": "2020-10-02", "event_end": "2020-10-01"}, format="json", HTTP_IF_MATCH=made["ETag"]
+    )
     assert errors(bad_dates) == {"event_end": "invalid"}
     assert client.post(url + "publish/", {}, format="json", HTTP_IF_MATCH='"v1"').json()["is_published"] is True
 
     speaker = ActorFactory()
-    statement = client.post("/api/v1/statements/", {"speaker": str(speaker.public_id), "occasion": "address"},
-                            format="json")
+    statement = client.post(
+        "/api/v1/statements/", {"speaker": str(speaker.public_id), "occasion": "address"}, format="json"
+    )
     assert statement.status_code == 201
-    renamed = client.patch(statement["Location"], {"description": "Video address"}, format="json",
-                           HTTP_IF_MATCH='"v1"')
+    renamed = client.patch(statement["Location"], {"description": "Video address"}, format="json", HTTP_IF_MATCH='"v1"')
     assert renamed.json()["description"] == "Video address"
     assert Statement.objects.get(public_id=statement.json()["id"]).version == 2
 
     dispute_id = made.json()["id"]
-    note = client.post("/api/v1/annotations/", {"dispute": dispute_id, "body": "INTERNAL: check", "is_public": False},
-                       format="json")
+    note = client.post(
+        "/api/v1/annotations/", {"dispute": dispute_id, "body": "INTERNAL: check", "is_public": False}, format="json"
+    )
     assert note.status_code == 201
     neither = client.post("/api/v1/annotations/", {"body": "orphan"}, format="json")
     assert neither.status_code == 400
-    changed = client.patch(note["Location"], {"body": "Public now.", "is_public": True}, format="json",
-                           HTTP_IF_MATCH='"v1"')
+    changed = client.patch(
+        note["Location"], {"body": "Public now.", "is_public": True}, format="json", HTTP_IF_MATCH='"v1"'
+    )
     assert changed.json()["is_public"] is True
     assert Annotation.objects.get(public_id=note.json()["id"]).body == "Public now."
 
@@ -190,8 +193,12 @@ def test_a_review_is_drafted_then_approved_by_a_second_person(editor, factchecke
     checker = desk(factchecker)
     draft = checker.post(
         "/api/v1/reviews/",
-        {"claim": claim["id"], "rating": "mostly_true", "reasoning": "Matches the ministry's list.",
-         "evidence": ["https://example.org/list"]},
+        {
+            "claim": claim["id"],
+            "rating": "mostly_true",
+            "reasoning": "Matches the ministry's list.",
+            "evidence": ["https://example.org/list"],
+        },
         format="json",
     )
     assert draft.status_code == 201, draft.content
@@ -201,8 +208,12 @@ def test_a_review_is_drafted_then_approved_by_a_second_person(editor, factchecke
     assert own.status_code == 400  # not by its own reviewer: a rule about the request as a whole
     assert errors(own) == {"non_field_errors": "invalid"}
     assert "second person" in own.json()["errors"][0]["detail"]
-    bad_link = checker.patch(url, {"rating": "true", "reasoning": "x", "evidence": ["javascript:alert(1)"]},
-                             format="json", HTTP_IF_MATCH='"v1"')
+    bad_link = checker.patch(
+        url,
+        {"rating": "true", "reasoning": "x", "evidence": ["javascript:alert(1)"]},
+        format="json",
+        HTTP_IF_MATCH='"v1"',
+    )
     assert errors(bad_link) == {"evidence": "invalid"}
     approved = desk(second_factchecker).post(url + "approve/", format="json", HTTP_IF_MATCH='"v1"')
     assert approved.status_code == 200
