@@ -86,6 +86,7 @@ def spreads(figures: Iterable[Figure]) -> list[Spread]:
     for group in groups.values():
         points = [_point(f) for f in group]
         sources = len({f.claim_id for f in group})
-        result.append(Spread(tuple(group), min(points), max(points), sources))
+        if sources >= 2:
+            result.append(Spread(tuple(group), min(points), max(points), sources))
     result.sort(key=lambda s: (-s.sources, s.figures[0].measure))
     return result

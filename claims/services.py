@@ -290,7 +290,11 @@ def dispute_publish(*, dispute: Dispute, expected_version: int, publish: bool = 
 
 @transaction.atomic
 def annotation_add(
-    *, author: AbstractBaseUser, body: str, is_public: bool = False, claim: Claim | None = None,
+    *,
+    author: AbstractBaseUser,
+    body: str,
+    is_public: bool = False,
+    claim: Claim | None = None,
     dispute: Dispute | None = None,
 ) -> Annotation:
     if not body.strip():
@@ -301,9 +305,7 @@ def annotation_add(
 
 
 @transaction.atomic
-def annotation_update(
-    *, annotation: Annotation, expected_version: int, body: str, is_public: bool
-) -> Annotation:
+def annotation_update(*, annotation: Annotation, expected_version: int, body: str, is_public: bool) -> Annotation:
     if not body.strip():
         raise DomainError("The note is empty.", field="body")
     annotation.body = body
@@ -353,7 +355,11 @@ def statement_create(
     if speaker.merged_into_id:
         raise DomainError("That actor was merged into another; use the surviving one.", field="speaker")
     return Statement.objects.create(
-        key=key, speaker=speaker, occasion=occasion, said_on=said_on, description=description.strip(),
+        key=key,
+        speaker=speaker,
+        occasion=occasion,
+        said_on=said_on,
+        description=description.strip(),
         responds_to=responds_to,
     )
 

@@ -47,7 +47,7 @@ def dispute_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "dispute": dispute,
             "sides": sides,
             # only where sources disagree or agree: a lone figure is shown on its claim
-            "spreads": [spread for spread in spreads(figures) if spread.sources > 1],
+            "spreads": spreads(figures),
             "notes": dispute.shown_annotations,
         },
     )

@@ -91,8 +91,13 @@ def story_import(
             raise DomainError(f"Story {key or url} belongs to {story.outlet}, not {outlet}.", field="outlet")
         number = (story.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
         revision = StoryRevision.objects.create(
-            story=story, number=number, body=body, raw_html=raw_html, content_hash=digest,
-            source_name=source_name, created_by=author,
+            story=story,
+            number=number,
+            body=body,
+            raw_html=raw_html,
+            content_hash=digest,
+            source_name=source_name,
+            created_by=author,
         )
         Story.objects.filter(pk=story.pk).update(current_revision=revision)
         story.current_revision = revision
@@ -114,8 +119,13 @@ def story_import(
         created_by=author,
     )
     revision = StoryRevision.objects.create(
-        story=story, number=1, body=body, raw_html=raw_html, content_hash=digest,
-        source_name=source_name, created_by=author,
+        story=story,
+        number=1,
+        body=body,
+        raw_html=raw_html,
+        content_hash=digest,
+        source_name=source_name,
+        created_by=author,
     )
     story.current_revision = revision
     story.save(update_fields=["current_revision"])

@@ -62,3 +62,11 @@ def viewer(db):
 def outsider(db):
     """Logged in, but in no desk role."""
     return _user_with_role("outsider", None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests create many users; the production hasher costs a quarter second each."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -230,7 +230,7 @@ def page_context(request: HttpRequest, dispute: Dispute, *, note_form: Annotatio
     context.update(
         charts=charts,
         increments=increments,
-        spreads=[s for s in spreads(figures) if s.sources >= 2],
+        spreads=spreads(figures),
         blame_rows=who_blames_whom(dispute) if dispute.kind in BLAME_KINDS else [],
         statements=statement_versions(dispute),
         notes=dispute_notes(request, dispute),
