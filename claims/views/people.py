@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -13,26 +13,10 @@ from django.views.decorators.http import require_GET
 
 from claims.merging import survivor_of
 from claims.models import Actor, Claim, Merge, Statement
+from claims.views.desk import paginate
 from sources.models import Outlet, Story
 
 PER_PAGE = 25
-
-
-def paginate(request: HttpRequest, qs: QuerySet, param: str = "page", per_page: int = PER_PAGE) -> Page:
-    """One page of ``qs``; a missing, bad or too large page number gives the nearest page.
-
-    The page carries ``previous_url`` and ``next_url``, which keep the request's other parameters.
-    """
-    page = Paginator(qs, per_page).get_page(request.GET.get(param))
-
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return f"?{query.urlencode()}"
-
-    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
-    page.next_url = url(page.next_page_number()) if page.has_next() else ""
-    return page
 
 
 def claims_for_list(qs: QuerySet) -> QuerySet:
@@ -62,13 +46,15 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("side", "merged_into"), pk=pk)
     if actor.merged_into_id is not None:
         return redirect(survivor_of(actor))
-    claims = _with_roles(paginate(request, claims_for_list(Claim.objects.filter(speaker=actor))))
+    claims = _with_roles(paginate(request, claims_for_list(Claim.objects.filter(speaker=actor)), per_page=PER_PAGE))
     statements = paginate(
         request,
         Statement.objects.filter(speaker=actor)
         .select_related("responds_to__speaker")
-        .annotate(version_count=Count("versions")),
-        "statements_page",
+        .annotate(version_count=Count("versions"))
+        .order_by("-said_on", "-id"),
+        param="statements_page",
+        per_page=PER_PAGE,
     )
     merges = Merge.objects.filter(survivor_actor=actor).select_related("duplicate_actor", "merged_by", "undone_by")
     context = {
@@ -92,19 +78,27 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def outlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An outlet: its stories, the claims in them, and where its copy was carried."""
     outlet = get_object_or_404(Outlet, pk=pk)
-    claims = _with_roles(paginate(request, claims_for_list(Claim.objects.filter(story__outlet=outlet))))
+    claims = _with_roles(
+        paginate(request, claims_for_list(Claim.objects.filter(story__outlet=outlet)), per_page=PER_PAGE)
+    )
     stories = paginate(
         request,
         Story.objects.filter(outlet=outlet)
         .select_related("current_revision")
         .annotate(claim_count=Count("claims", filter=Q(claims__withdrawn_at__isnull=True)))
-        .prefetch_related("sources__outlet"),
-        "stories_page",
+        .prefetch_related("sources__outlet")
+        .order_by("-published_on", "-id"),
+        param="stories_page",
+        per_page=PER_PAGE,
     )
     carried_in = paginate(
         request,
-        Story.objects.filter(sources__outlet=outlet).select_related("outlet").distinct(),
-        "carried_page",
+        Story.objects.filter(sources__outlet=outlet)
+        .select_related("outlet")
+        .distinct()
+        .order_by("-published_on", "-id"),
+        param="carried_page",
+        per_page=PER_PAGE,
     )
     context = {
         "outlet": outlet,

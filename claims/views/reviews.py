@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.models import Claim, Review
 from claims.ratings import BEST, SCALE, WORST, Rating
 from claims.reviewing import review_approve, review_draft, review_update
-from claims.views.people import paginate
+from claims.views.desk import paginate
+from claims.views.people import PER_PAGE
 from sources.errors import DomainError
 from sources.versioning import EditConflict
 
@@ -204,8 +205,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     waiting = base.filter(approved_by__isnull=True, withdrawn_at__isnull=True).order_by("created_at", "pk")
     published = base.filter(is_published=True).order_by("-published_at", "-pk")
     context = {
-        "waiting": paginate(request, waiting, "waiting_page"),
-        "published": paginate(request, published, "page"),
+        "waiting": paginate(request, waiting, param="waiting_page", per_page=PER_PAGE),
+        "published": paginate(request, published, per_page=PER_PAGE),
         "mine_waiting": waiting.filter(~Q(reviewer=request.user)).count()
         if request.user.has_perm("claims.approve_review")
         else 0,
