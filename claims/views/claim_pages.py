@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims import services
 from claims.diffing import VERSION_SIMILARITY, side_by_side, word_diff
-from claims.forms import AnnotationForm, ClaimEditForm, ClaimWithdrawForm, RestoreForm, VersionForm
+from claims.forms import AnnotationForm, ClaimEditForm, ClaimWithdrawForm, RestoreForm
 from claims.models import (
     Actor,
     Annotation,
@@ -42,6 +42,7 @@ from claims.models import (
 )
 from claims.reviewing import render_markdown
 from claims.views.desk import paginate
+from claims.views.disputes import publish_toggle
 from sources.errors import DomainError
 from sources.models import Outlet, Story, StoryRevision
 from sources.versioning import EditConflict
@@ -561,19 +562,13 @@ def claim_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("claims.publish_claim", raise_exception=True)
 def claim_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("The form is missing the version you saw.", status=400)
-    publish = request.POST.get("publish") == "1"
-    try:
-        services.claim_publish(claim=claim, expected_version=form.cleaned_data["version"], publish=publish)
-    except EditConflict as conflict:
-        messages.error(request, f"{conflict.message} Nothing was changed: look again and retry.")
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Claim published." if publish else "Claim unpublished.")
-    return redirect(claim)
+    return publish_toggle(
+        request,
+        claim,
+        lambda c, **kw: services.claim_publish(claim=c, **kw),
+        published="Claim published.",
+        unpublished="Claim unpublished.",
+    )
 
 
 @require_POST

@@ -275,22 +275,35 @@ def dispute_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     return response
 
 
-@require_POST
-@login_required
-@permission_required("claims.publish_dispute", raise_exception=True)
-def dispute_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    dispute = get_object_or_404(Dispute, pk=pk)
+def publish_toggle(request: HttpRequest, obj: Claim | Dispute, publish_service, *, published: str, unpublished: str):
+    """Publish or unpublish ``obj`` from a form carrying the version the editor saw."""
     form = VersionForm(request.POST)
     if not form.is_valid():
         return HttpResponse("The form is missing the version you saw.", status=400)
     publish = request.POST.get("publish") == "1"
     try:
-        services.dispute_publish(dispute=dispute, expected_version=form.cleaned_data["version"], publish=publish)
+        publish_service(obj, expected_version=form.cleaned_data["version"], publish=publish)
     except EditConflict as conflict:
         messages.error(request, f"{conflict.message} Nothing was changed: look again and retry.")
-        return redirect(dispute)
-    messages.success(request, "Dispute published." if publish else "Dispute unpublished: partners no longer see it.")
-    return redirect(dispute)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, published if publish else unpublished)
+    return redirect(obj)
+
+
+@require_POST
+@login_required
+@permission_required("claims.publish_dispute", raise_exception=True)
+def dispute_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = get_object_or_404(Dispute, pk=pk)
+    return publish_toggle(
+        request,
+        dispute,
+        lambda d, **kw: services.dispute_publish(dispute=d, **kw),
+        published="Dispute published.",
+        unpublished="Dispute unpublished: partners no longer see it.",
+    )
 
 
 @require_POST
