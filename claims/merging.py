@@ -114,7 +114,6 @@ def dispute_merge(*, survivor: Dispute, duplicate: Dispute, user: AbstractBaseUs
         }
         duplicate.merged_into = survivor
         save_versioned(duplicate, expected_version=duplicate.version, fields=["merged_into"])
-        Dispute.objects.filter(pk=survivor.pk).update(updated_at=timezone.now())
         merge.moved = moved
         merge.save(update_fields=["moved"])
     return merge

@@ -180,7 +180,6 @@ def claim_dispute_set(*, claim: Claim, link: DisputeLink) -> ClaimDispute:
     placed, _ = ClaimDispute.objects.update_or_create(
         claim=claim, dispute=link.dispute, defaults={"stance": link.stance, "blames": link.blames}
     )
-    Dispute.objects.filter(pk=link.dispute.pk).update(updated_at=timezone.now())
     return placed
 
 
@@ -301,9 +300,6 @@ def annotation_add(
         raise DomainError("The note is empty.", field="body")
     if (claim is None) == (dispute is None):
         raise DomainError("A note belongs to one claim or one dispute.")
-    if dispute is not None:
-        # a note is activity on the dispute: the desk lists disputes by updated_at
-        Dispute.objects.filter(pk=dispute.pk).update(updated_at=timezone.now())
     return Annotation.objects.create(author=author, body=body, is_public=is_public, claim=claim, dispute=dispute)
 
 

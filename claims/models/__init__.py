@@ -2,7 +2,7 @@
 
 from claims.models.actors import Actor, ActorAlias, ActorRole, Side
 from claims.models.claims import Claim, ClaimDispute, ClaimLink, ClaimVia, Figure, Statement
-from claims.models.disputes import Dispute, Scope
+from claims.models.disputes import Dispute, DisputeActivity, Scope
 from claims.models.merges import Merge
 from claims.models.notes import Annotation, Review, SuggestionDismissal
 
@@ -16,6 +16,7 @@ __all__ = [
     "ClaimLink",
     "ClaimVia",
     "Dispute",
+    "DisputeActivity",
     "Figure",
     "Merge",
     "Review",

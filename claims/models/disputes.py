@@ -131,5 +131,27 @@ class Dispute(Versioned):
         return reverse("claims:dispute_detail", args=[self.pk])
 
 
+class DisputeActivity(models.Model):
+    """When anything last happened in a dispute: an edit, a claim placed in it or moved, a note.
+
+    The desk lists disputes by it. It is internal, so it lives apart from the dispute's own row:
+    a note on the dispute (internal ones included) must not change what partners see. Database
+    triggers keep it current for every writer (migration 0004); it is derived, so it has no history.
+    """
+
+    dispute = models.OneToOneField(Dispute, on_delete=models.CASCADE, primary_key=True, related_name="activity")
+    touched_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "dispute activity"
+        indexes = [
+            # the desk's dispute list: newest activity first
+            models.Index(name="claims_disputeactivity_recent", fields=["-touched_at", "dispute"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"dispute {self.dispute_id} touched {self.touched_at:%Y-%m-%d %H:%M}"
+
+
 track_history(Scope)
 track_history(Dispute)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pghistory.models
@@ -565,7 +566,7 @@ def claim_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     return publish_toggle(
         request,
         claim,
-        lambda c, **kw: services.claim_publish(claim=c, **kw),
+        partial(services.claim_publish, claim=claim),
         published="Claim published.",
         unpublished="Claim unpublished.",
     )

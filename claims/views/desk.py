@@ -53,12 +53,9 @@ def paginate(
 
 
 def disputes_by_activity():
-    """Active disputes, the most recently touched first.
-
-    A change to the dispute, a claim placed in it or a note on it all move its ``updated_at``
-    (see claims.services), so the list reads the indexed column instead of computing activity
-    over every dispute; claim counts are worked out for the rows of the page only.
-    """
+    """Active disputes, the most recently touched first: an edit of the dispute, a claim placed in
+    it, or a note on it (claims.DisputeActivity, kept by database triggers and indexed); claim
+    counts are worked out for the rows of the page only."""
     claim_count = (
         ClaimDispute.objects.filter(dispute=OuterRef("pk"), claim__withdrawn_at__isnull=True)
         .values("dispute")
@@ -68,10 +65,10 @@ def disputes_by_activity():
     return (
         Dispute.objects.active()
         .annotate(
-            last_activity=F("updated_at"),
+            last_activity=F("activity__touched_at"),
             claim_count=Coalesce(Subquery(claim_count, output_field=IntegerField()), 0),
         )
-        .order_by("-updated_at", "-id")
+        .order_by("-activity__touched_at", "-id")
     )
 
 

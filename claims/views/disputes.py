@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -275,14 +277,17 @@ def dispute_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     return response
 
 
-def publish_toggle(request: HttpRequest, obj: Claim | Dispute, publish_service, *, published: str, unpublished: str):
-    """Publish or unpublish ``obj`` from a form carrying the version the editor saw."""
+def publish_toggle(
+    request: HttpRequest, obj: Claim | Dispute, publish_service: Callable[..., Any], *, published: str, unpublished: str
+) -> HttpResponse:
+    """Publish or unpublish ``obj`` with ``publish_service`` (already bound to it) from a form
+    carrying the version the editor saw."""
     form = VersionForm(request.POST)
     if not form.is_valid():
         return HttpResponse("The form is missing the version you saw.", status=400)
     publish = request.POST.get("publish") == "1"
     try:
-        publish_service(obj, expected_version=form.cleaned_data["version"], publish=publish)
+        publish_service(expected_version=form.cleaned_data["version"], publish=publish)
     except EditConflict as conflict:
         messages.error(request, f"{conflict.message} Nothing was changed: look again and retry.")
     except DomainError as error:
@@ -300,7 +305,7 @@ def dispute_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     return publish_toggle(
         request,
         dispute,
-        lambda d, **kw: services.dispute_publish(dispute=d, **kw),
+        partial(services.dispute_publish, dispute=dispute),
         published="Dispute published.",
         unpublished="Dispute unpublished: partners no longer see it.",
     )

@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils.html import escape
 
 from claims import services
 from claims.merging import dispute_merge
@@ -144,6 +145,31 @@ def test_internal_notes_leave_no_trace_in_the_feed_public_ones_update_their_clai
     services.annotation_add(author=author, body="A public note.", is_public=True, claim=claim)
     latest = actions(read_all(start)[0])
     assert latest[("claim", claim.public_id)].action == "upsert"
+
+
+def test_an_internal_note_on_a_dispute_moves_it_up_the_desk_but_not_in_what_partners_see(seeded, client):
+    author = UserFactory(username="dispute-note-author")
+    dispute = Dispute.objects.visible().order_by("id").first()
+    before = Dispute.objects.get(pk=dispute.pk)
+    start = feed.head()
+
+    services.annotation_add(author=author, body="INTERNAL: ring the Baku desk", dispute=dispute)
+
+    assert read_all(start)[0] == []
+    after = Dispute.objects.get(pk=dispute.pk)
+    assert (after.updated_at, after.version) == (before.updated_at, before.version)
+    client.force_login(_desk_viewer())
+    desk = client.get("/").content.decode()
+    shown = [escape(d.title) for d in Dispute.objects.active() if escape(d.title) in desk]
+    assert min(shown, key=desk.index) == escape(dispute.title)
+
+
+def _desk_viewer():
+    from django.contrib.auth.models import Group
+
+    viewer = UserFactory(username="dispute-note-viewer")
+    viewer.groups.set([Group.objects.get(name="Viewer")])
+    return viewer
 
 
 def test_a_merged_dispute_is_a_tombstone_naming_the_survivor(seeded):
