@@ -34,6 +34,7 @@ from claims.models import (
     ClaimLink,
     ClaimVia,
     Dispute,
+    DisputeActivity,
     Figure,
     Merge,
     Review,
@@ -655,6 +656,25 @@ class SuggestionDismissalAdmin(DeskAdmin):
         if not change:
             obj.dismissed_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(DisputeActivity)
+class DisputeActivityAdmin(DeskAdmin):
+    """When anything last happened in each dispute: kept by database triggers, shown, never edited."""
+
+    list_display = ["dispute", "touched_at"]
+    list_select_related = ["dispute"]
+    search_fields = ["dispute__title"]
+    ordering = ["-touched_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Merge)
