@@ -49,6 +49,7 @@ fuzz: venv
 	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -m fuzz
 
 lint: venv
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run

@@ -54,8 +54,8 @@ from claims.services import (
     claim_update,
     claim_withdraw,
 )
-from sources.admin import DeskAdmin, DeskVersionedAdmin, VersionedAdminForm
-from sources.errors import DomainError
+from core.admin import DeskAdmin, DeskVersionedAdmin, VersionedAdminForm
+from core.errors import DomainError
 
 
 def _refresh_as_saved(obj: models.Model, saved: models.Model) -> None:

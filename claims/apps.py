@@ -11,6 +11,10 @@ class ClaimsConfig(AppConfig):
 
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="claims.sync_roles")
 
+        from claims.visibility import install_sql_functions
+
+        post_migrate.connect(install_sql_functions, sender=self, dispatch_uid="claims.visibility_sql")
+
         from claims.reanchoring import on_revision_added
         from sources.services import revision_added
 

@@ -16,8 +16,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from claims.models import Annotation, Claim, ClaimDispute, Dispute, Figure, Review
+from core.csv import neutralise_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 INTERNAL_LABEL = "INTERNAL (not for publication)"
 
 CSV_COLUMNS = [
@@ -44,13 +44,6 @@ CSV_COLUMNS = [
     "note_visibility",
     "note",
 ]
-
-
-def neutralise_cell(value: Any) -> Any:
-    """Prefix text a spreadsheet would evaluate (=, +, -, @, tab, CR) with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _figure_text(figure: Figure) -> str:

@@ -18,8 +18,8 @@ from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 
 from claims.models import Actor, ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Merge, Statement
-from sources.errors import DomainError
-from sources.versioning import Versioned, save_versioned
+from core.errors import DomainError
+from core.versioning import Versioned, save_versioned
 
 MAX_CHAIN = 50
 

@@ -24,11 +24,11 @@ import pghistory
 from django.db import transaction
 
 from claims.anchoring import AnchorError, find_anchor, reanchor
-from claims.diffing import DiffPart, tokens, word_diff
 from claims.models import Claim
-from sources.errors import DomainError
+from core.diffing import DiffPart, tokens, word_diff
+from core.errors import DomainError
+from core.versioning import save_versioned
 from sources.models import StoryRevision
-from sources.versioning import save_versioned
 
 _ANCHOR_FIELDS = ["revision", "start", "end", "quote", "prefix", "suffix", "needs_reanchoring"]
 

@@ -12,40 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import markdown
-import nh3
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim, Review
 from claims.ratings import Rating
-from sources.errors import DomainError
-from sources.versioning import save_versioned
+from core.errors import DomainError
+from core.versioning import save_versioned
 
 MAX_EVIDENCE_LINKS = 20
 MAX_URL_LENGTH = 1000
 _url = URLValidator(schemes=["http", "https"])
-
-# What reasoning may contain once rendered: text formatting, lists, quotes, links; no images,
-# no raw HTML beyond these, links with rel="noopener noreferrer" and only http(s)/mailto.
-_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h3", "h4", "hr"}
-
-
-def render_markdown(text: str) -> SafeString:
-    """Markdown to HTML, sanitised with nh3 so nothing but plain formatting survives."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    clean = nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 above
 
 
 def clean_evidence(links: Iterable[str]) -> list[str]:

@@ -48,7 +48,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Actor, ActorAlias, Annotation, Claim, ClaimDispute, Dispute, Side
-from sources.models import SEARCH_CONFIG, Outlet, Story
+from core.search import SEARCH_CONFIG
+from sources.models import Outlet, Story
 
 CLAIM, STORY, ACTOR, NOTE = "claim", "story", "actor", "note"
 KINDS: dict[str, str] = {CLAIM: "Claims", STORY: "Stories", ACTOR: "Actors", NOTE: "Annotations"}

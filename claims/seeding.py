@@ -32,7 +32,7 @@ from claims.models import (
     Side,
     Statement,
 )
-from sources.errors import DomainError
+from core.errors import DomainError
 from sources.models import Outlet, Story, StorySource
 from sources.services import story_import
 

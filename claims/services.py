@@ -30,9 +30,9 @@ from claims.models import (
     Side,
     Statement,
 )
-from sources.errors import DomainError
+from core.errors import DomainError
+from core.versioning import save_versioned
 from sources.models import Outlet, Story, StoryRevision
-from sources.versioning import save_versioned
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,25 @@
 """The desk's pages. Each views module owns its URL patterns; they are all mounted here."""
 
-from claims.views import claim_pages, desk, disputes, merges, people, reviews, search, stories, suggestions
+from claims.views import (
+    claim_pages,
+    desk,
+    disputes,
+    merges,
+    people,
+    reviews,
+    revisions,
+    search,
+    stories,
+    story_import,
+    suggestions,
+)
 
 app_name = "claims"
 
 urlpatterns = [
     *desk.urlpatterns,
+    *story_import.urlpatterns,
+    *revisions.urlpatterns,
     *stories.urlpatterns,
     *disputes.urlpatterns,
     *claim_pages.urlpatterns,

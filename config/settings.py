@@ -60,9 +60,11 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "core",
     "sources",
     "claims",
     "partners",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -195,7 +197,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["partners.auth.PartnerKeyThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.PublicIdCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PublicIdCursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -238,7 +240,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
-        "claims.api.schema.postprocess_indexed_error_attrs",
+        "core.api.schema.postprocess_indexed_error_attrs",
     ],
 }
 

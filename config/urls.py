@@ -6,11 +6,10 @@ from rest_framework.routers import DefaultRouter
 from claims.api.urls import routes as claims_routes
 from claims.api.urls import urlpatterns as claims_api_paths
 from partners.api import urlpatterns as partner_api_paths
-from sources.api.urls import routes as sources_routes
 
 # The one API router: every resource under /api/v1/, named "api:<basename>-detail" and so on.
 router = DefaultRouter()
-for prefix, viewset, basename in [*claims_routes, *sources_routes]:
+for prefix, viewset, basename in claims_routes:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
@@ -19,11 +18,10 @@ urlpatterns = [
     path("api/v1/", include(([*claims_api_paths, *partner_api_paths, *router.urls], "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("public/", include("partners.urls")),
-    path("", include("sources.urls")),
+    path("public/", include("public.urls")),
     path("", include("claims.urls")),
 ]
 
 # JSON errors under /api/, the usual pages elsewhere
-handler404 = "partners.errors.not_found"
-handler500 = "partners.errors.server_error"
+handler404 = "core.error_pages.not_found"
+handler500 = "core.error_pages.server_error"

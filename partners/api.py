@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.api.conditional import ConditionalMixin
+from core.api.conditional import ConditionalMixin
 from partners import feed
 from partners.models import Change
 

@@ -108,12 +108,6 @@ def is_partner(request: Request) -> bool:
     return isinstance(request.user, Partner)
 
 
-def is_desk_user(request: Request) -> bool:
-    """A logged-in desk member (a role with view permissions), who sees unpublished work too."""
-    user = request.user
-    return not is_partner(request) and user.is_authenticated and user.has_perm("claims.view_claim")
-
-
 class DeskOrPartnerReadOnly(permissions.BasePermission):
     """Reads for partner keys and logged-in users; writes for desk users only (checked per action)."""
 

@@ -22,6 +22,7 @@ from uuid import UUID
 
 from django.db import connection, models
 
+from claims import visibility
 from claims.models import Actor, Claim, Dispute, Review, Statement
 from partners.models import Change, Exposure
 from sources.models import Outlet, Story
@@ -81,8 +82,8 @@ RESOURCES: dict[str, Resource] = {
     Change.Resource.REVIEW: Resource(Review, lambda: Review.objects.visible()),
     Change.Resource.STATEMENT: Resource(Statement, lambda: Statement.objects.visible()),
     Change.Resource.ACTOR: Resource(Actor, lambda: Actor.objects.visible(), merges=True),
-    Change.Resource.STORY: Resource(Story, lambda: Story.objects.visible()),
-    Change.Resource.OUTLET: Resource(Outlet, lambda: Outlet.objects.visible()),
+    Change.Resource.STORY: Resource(Story, visibility.stories),
+    Change.Resource.OUTLET: Resource(Outlet, visibility.outlets),
 }
 
 

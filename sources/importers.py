@@ -3,7 +3,7 @@
 One code path for every way a story file arrives: ``manage.py import_stories`` and the desk's
 browser upload both call :func:`read_story_file` (bytes -> text, refusing bad input with a clear
 message) and :func:`import_story_file` (that, plus metadata, through ``sources.services.story_import``
-in one transaction). Every refusal is a :class:`~sources.errors.DomainError` whose message can be
+in one transaction). Every refusal is a :class:`~core.errors.DomainError` whose message can be
 shown to an editor as it is; nothing is written when one is raised.
 
 HTML is reduced to readable text with ``html-text`` (Zyte's small, maintained extractor on top of
@@ -32,7 +32,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from sources.errors import DomainError
+from core.errors import DomainError
 from sources.models import Outlet, Story
 from sources.services import ImportResult, normalise_text, story_import
 

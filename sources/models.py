@@ -5,42 +5,17 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 
-from sources.versioning import Versioned
-
-SEARCH_CONFIG = "claimdesk"  # english stemming over unaccented words: see migration 0001
-
-
-def _visible_claims():
-    from django.apps import apps
-
-    return apps.get_model("claims", "Claim").objects.visible()
-
-
-class OutletQuerySet(models.QuerySet):
-    def visible(self) -> OutletQuerySet:
-        """What may leave the desk: outlets of stories with a visible claim, outlets those stories carry
-        copy from or cite, and outlets in a visible claim's "via" chain."""
-        visible = _visible_claims()
-        return self.filter(
-            Exists(visible.filter(story__outlet=OuterRef("pk")))
-            | Exists(visible.filter(story__sources__outlet=OuterRef("pk")))
-            | Exists(visible.filter(via__outlet=OuterRef("pk")))
-        )
-
-
-class StoryQuerySet(models.QuerySet):
-    def visible(self) -> StoryQuerySet:
-        """What may leave the desk: stories with at least one visible claim."""
-        return self.filter(Exists(_visible_claims().filter(story=OuterRef("pk"))))
+from core.history import track_history
+from core.search import SEARCH_CONFIG
+from core.versioning import Versioned
 
 
 class Outlet(Versioned):
@@ -68,8 +43,6 @@ class Outlet(Versioned):
     licence_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -124,8 +97,6 @@ class Story(Versioned):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-
-    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "-id"]
@@ -217,18 +188,6 @@ class StoryRevision(models.Model):
         if not self.content_hash:
             self.content_hash = content_hash(self.body)
         super().save(*args, **kwargs)
-
-
-# Full history (who, when, before and after) for everything an editor changes, written by
-# database triggers so bulk and raw writes are caught too. Revisions are immutable: they are
-# their own history.
-def track_history(model: type[models.Model]) -> type[models.Model]:
-    """Record insert, update and delete events of ``model`` (search vectors left out)."""
-    exclude = [f.name for f in model._meta.concrete_fields if isinstance(f, models.GeneratedField)]
-    pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=exclude or None)(
-        model
-    )
-    return model
 
 
 track_history(Outlet)

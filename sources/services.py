@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.dispatch import Signal
 
-from sources.errors import DomainError
+from core.errors import DomainError
 from sources.models import Outlet, Story, StoryRevision, StorySource, content_hash
 
 # Sent inside story_import's transaction when a story gets a new revision, with ``story``,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from claims import visibility
 from claims.models import (
     Actor,
     Annotation,
@@ -28,9 +29,21 @@ from claims.models import (
 from sources.models import Outlet, Story
 
 
+def is_desk_user(request) -> bool:
+    """A logged-in desk member (a role with view permissions), who sees unpublished work too.
+    A partner key's principal holds no desk permission, so it is never one."""
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and user.has_perm("claims.view_claim")
+
+
 @dataclass(frozen=True)
 class Audience:
     desk: bool = False
+
+    @classmethod
+    def of(cls, request) -> Audience:
+        """The audience a request belongs to: the desk, or the public (partners and everyone else)."""
+        return cls(desk=request is not None and is_desk_user(request))
 
     # --- top-level querysets ------------------------------------------------------------------
     def disputes(self) -> QuerySet[Dispute]:
@@ -52,10 +65,10 @@ class Audience:
         return Actor.objects.all() if self.desk else Actor.objects.visible()
 
     def stories(self) -> QuerySet[Story]:
-        return Story.objects.all() if self.desk else Story.objects.visible()
+        return Story.objects.all() if self.desk else visibility.stories()
 
     def outlets(self) -> QuerySet[Outlet]:
-        return Outlet.objects.all() if self.desk else Outlet.objects.visible()
+        return Outlet.objects.all() if self.desk else visibility.outlets()
 
     # --- prefetches for the nested lists of a representation ------------------------------------
     def figures(self) -> QuerySet[Figure]:

@@ -14,10 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims.api.audience import Audience
-from claims.api.conditional import ConditionalMixin, PreconditionFailed, version_etag
-from partners.auth import is_desk_user
-from sources.errors import DomainError
-from sources.versioning import EditConflict
+from core.api.conditional import ConditionalMixin, PreconditionFailed, version_etag
+from core.errors import DomainError
+from core.versioning import EditConflict
 
 
 class Conflict(exceptions.APIException):
@@ -53,7 +52,7 @@ class ApiViewSet(ConditionalMixin, viewsets.GenericViewSet):
 
     @property
     def audience(self) -> Audience:
-        return Audience(desk=is_desk_user(self.request))
+        return Audience.of(self.request)
 
     def require(self, *perms: str) -> None:
         """Refuse unless the user holds every desk permission named (partners hold none)."""

@@ -13,8 +13,7 @@ from rest_framework.exceptions import ValidationError
 from claims.api.audience import Audience
 from claims.models import Actor, Annotation, Claim, ClaimDispute, Dispute, Review, Statement
 from claims.ratings import Rating
-from partners.auth import is_desk_user
-from sources.models import SEARCH_CONFIG
+from core.search import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
 
@@ -46,10 +45,6 @@ class FullTextFilter(filters.CharFilter):
         return qs.filter(search_vector=SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch"))
 
 
-def audience_of(request) -> Audience:
-    return Audience(desk=request is not None and is_desk_user(request))
-
-
 class ClaimFilter(filters.FilterSet):
     dispute = filters.UUIDFilter(method="filter_dispute", help_text="Claims in this dispute.")
     dispute_kind = filters.ChoiceFilter(
@@ -78,7 +73,7 @@ class ClaimFilter(filters.FilterSet):
 
     def _in_disputes(self, qs: QuerySet, **lookup) -> QuerySet:
         # only disputes the reader may see count: a hidden one must not reveal its claims by filtering
-        disputes = audience_of(self.request).disputes().filter(**lookup)
+        disputes = Audience.of(self.request).disputes().filter(**lookup)
         return qs.filter(Exists(ClaimDispute.objects.filter(claim=OuterRef("pk"), dispute__in=disputes)))
 
     def filter_dispute(self, qs: QuerySet, name: str, value) -> QuerySet:
@@ -110,7 +105,7 @@ class DisputeFilter(filters.FilterSet):
 
     def _with_claim(self, qs: QuerySet, **lookup) -> QuerySet:
         # only claims the reader may see count: a hidden claim must not reveal itself by filtering
-        claims = audience_of(self.request).claims().filter(**lookup)
+        claims = Audience.of(self.request).claims().filter(**lookup)
         return qs.filter(Exists(ClaimDispute.objects.filter(dispute=OuterRef("pk"), claim__in=claims)))
 
     def filter_side(self, qs: QuerySet, name: str, value: str) -> QuerySet:
@@ -156,7 +151,7 @@ class ReviewFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_dispute(self, qs: QuerySet, name: str, value) -> QuerySet:
-        disputes = audience_of(self.request).disputes().filter(public_id=value)
+        disputes = Audience.of(self.request).disputes().filter(public_id=value)
         return qs.filter(Exists(ClaimDispute.objects.filter(claim=OuterRef("claim_id"), dispute__in=disputes)))
 
 

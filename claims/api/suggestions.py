@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.audience import is_desk_user
 from claims.api.base import api_error
 from claims.extraction.services import suggestions_offered
-from partners.auth import is_desk_user
 from sources.models import Story
 
 

@@ -6,6 +6,7 @@ assistant's ``stories/<uuid>/suggestions/`` goes here).
 
 from django.urls import path
 
+from claims.api.stories import OutletViewSet, StoryViewSet
 from claims.api.views import (
     ActorViewSet,
     AnnotationViewSet,
@@ -22,6 +23,8 @@ routes = [
     ("actors", ActorViewSet, "actor"),
     ("reviews", ReviewViewSet, "review"),
     ("annotations", AnnotationViewSet, "annotation"),
+    ("outlets", OutletViewSet, "outlet"),
+    ("stories", StoryViewSet, "story"),
 ]
 
 from claims.api.suggestions import StorySuggestionsView  # noqa: E402 - the assistant's one path

@@ -2,7 +2,7 @@
 
 Reads are for partners (published content only) and the desk (everything); writes are for the
 desk, with the desk's permissions (claims/roles.py), through the same services as the desk's pages.
-Updates need If-Match (see claims.api.conditional).
+Updates need If-Match (see core.api.conditional).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from rest_framework.response import Response
 from claims import reviewing, services
 from claims.api import inputs
 from claims.api.base import ApiViewSet
-from claims.api.conditional import expected_version
 from claims.api.exports import MAX_EXPORT_ROWS, claim_rows, dispute_rows
 from claims.api.filters import (
     ActorFilter,
@@ -35,8 +34,6 @@ from claims.api.filters import (
     StatementFilter,
 )
 from claims.api.jsonld import claim_review
-from claims.api.renderers import CSVRenderer, JSONLDRenderer
-from claims.api.schema import ClientErrorResponseSerializer
 from claims.api.serializers import (
     ActorSerializer,
     AnnotationSerializer,
@@ -46,6 +43,9 @@ from claims.api.serializers import (
     StatementSerializer,
 )
 from claims.models import ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Review, Statement
+from core.api.conditional import expected_version
+from core.api.renderers import CSVRenderer, JSONLDRenderer
+from core.api.schema import ClientErrorResponseSerializer
 
 IF_MATCH = OpenApiParameter(
     "If-Match",

@@ -18,7 +18,7 @@ from claims import services
 from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate, Suggestions, suggest
 from claims.extraction.evaluation import spans_match
 from claims.models import Actor, Claim, ClaimDispute, Dispute, Side, Statement, SuggestionDismissal
-from sources.errors import DomainError
+from core.errors import DomainError
 from sources.models import Outlet, Story
 
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")

@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from sources.models import SEARCH_CONFIG, track_history
-from sources.versioning import Versioned
+from claims import visibility
+from core.history import track_history
+from core.search import SEARCH_CONFIG
+from core.versioning import Versioned
 
 
 class Side(Versioned):
@@ -40,10 +42,8 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def visible(self) -> ActorQuerySet:
-        """What may leave the desk: not merged away, and the speaker of at least one visible claim."""
-        from claims.models.claims import Claim
-
-        return self.active().filter(models.Exists(Claim.objects.visible().filter(speaker=models.OuterRef("pk"))))
+        """What may leave the desk (claims/visibility.py): the speaker of a visible claim, not merged away."""
+        return visibility.actors(self)
 
 
 class Actor(Versioned):

@@ -9,19 +9,22 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 
+from claims import visibility
 from claims.models.actors import Actor, Side
 from claims.models.disputes import Dispute, Scope
-from sources.models import SEARCH_CONFIG, Outlet, Story, StoryRevision, track_history
-from sources.versioning import Versioned
+from core.history import track_history
+from core.search import SEARCH_CONFIG
+from core.versioning import Versioned
+from sources.models import Outlet, Story, StoryRevision
 
 
 class StatementQuerySet(models.QuerySet):
     def visible(self) -> StatementQuerySet:
-        """What may leave the desk: statements with at least one visible version (claim)."""
-        return self.filter(Exists(Claim.objects.visible().filter(statement=OuterRef("pk"))))
+        """What may leave the desk (claims/visibility.py): statements with a visible version (claim)."""
+        return visibility.statements(self)
 
 
 class Statement(Versioned):
@@ -69,9 +72,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
     def visible(self) -> ClaimQuerySet:
-        """What may leave the desk: published, not withdrawn, in at least one visible dispute."""
-        in_visible_dispute = ClaimDispute.objects.filter(claim=OuterRef("pk"), dispute__in=Dispute.objects.visible())
-        return self.active().filter(is_published=True).filter(Exists(in_visible_dispute))
+        """What may leave the desk (claims/visibility.py): published, not withdrawn, in a visible dispute."""
+        return visibility.claims(self)
 
     def for_dispute(self, dispute: Dispute) -> ClaimQuerySet:
         return self.filter(dispute_links__dispute=dispute)

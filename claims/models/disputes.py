@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from sources.models import SEARCH_CONFIG, track_history
-from sources.versioning import Versioned
+from claims import visibility
+from core.history import track_history
+from core.search import SEARCH_CONFIG
+from core.versioning import Versioned
 
 
 class Scope(Versioned):
@@ -51,8 +53,8 @@ class DisputeQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def visible(self) -> DisputeQuerySet:
-        """What may leave the desk: published and not merged away."""
-        return self.active().filter(is_published=True)
+        """What may leave the desk (claims/visibility.py): published and not merged away."""
+        return visibility.disputes(self)
 
 
 class Dispute(Versioned):

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 
 from claims.models.actors import Actor
 from claims.models.disputes import Dispute
-from sources.models import track_history
+from core.history import track_history
 
 
 class Merge(models.Model):

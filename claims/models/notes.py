@@ -11,11 +11,13 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
+from claims import visibility
 from claims.models.claims import Claim
 from claims.models.disputes import Dispute
 from claims.ratings import Rating
-from sources.models import SEARCH_CONFIG, track_history
-from sources.versioning import Versioned
+from core.history import track_history
+from core.search import SEARCH_CONFIG
+from core.versioning import Versioned
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -23,12 +25,8 @@ class AnnotationQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
     def visible(self) -> AnnotationQuerySet:
-        """Public annotations on visible claims or disputes; internal notes never leave the desk."""
-        return (
-            self.active()
-            .filter(is_public=True)
-            .filter(Q(claim__in=Claim.objects.visible()) | Q(dispute__in=Dispute.objects.visible()))
-        )
+        """Public notes on visible claims or disputes (claims/visibility.py); internal notes never leave."""
+        return visibility.annotations(self)
 
 
 class Annotation(Versioned):
@@ -76,8 +74,8 @@ class Annotation(Versioned):
 
 class ReviewQuerySet(models.QuerySet):
     def visible(self) -> ReviewQuerySet:
-        """Published reviews on visible claims."""
-        return self.filter(is_published=True, withdrawn_at__isnull=True, claim__in=Claim.objects.visible())
+        """Published reviews on visible claims (claims/visibility.py)."""
+        return visibility.reviews(self)
 
 
 class Review(Versioned):

@@ -1,6 +1,6 @@
 """A claim's own page: everything about it, its versions, history and notes; editing it safely.
 
-Editing carries the version the editor opened. A stale save is refused (sources.versioning) and
+Editing carries the version the editor opened. A stale save is refused (core.versioning) and
 the editor sees what changed since, field by field, with who changed it; they can merge (re-open
 the form with their changes applied over the current claim) or overwrite deliberately. Nothing
 is lost silently. History comes from the pghistory events the database triggers write.
@@ -27,7 +27,6 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import services
-from claims.diffing import VERSION_SIMILARITY, side_by_side, word_diff
 from claims.forms import AnnotationForm, ClaimEditForm, ClaimWithdrawForm, RestoreForm
 from claims.models import (
     Actor,
@@ -41,12 +40,13 @@ from claims.models import (
     Side,
     Statement,
 )
-from claims.reviewing import render_markdown
 from claims.views.desk import paginate
 from claims.views.disputes import publish_toggle
-from sources.errors import DomainError
+from core.diffing import VERSION_SIMILARITY, side_by_side, word_diff
+from core.errors import DomainError
+from core.markdown import render_markdown
+from core.versioning import EditConflict
 from sources.models import Outlet, Story, StoryRevision
-from sources.versioning import EditConflict
 
 NOTES_PER_PAGE = 20
 HISTORY_PER_PAGE = 15

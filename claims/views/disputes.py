@@ -25,15 +25,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims import services
 from claims.charts import comparable_charts
-from claims.diffing import SideBySide, closest_pairs
 from claims.exports import dispute_csv, dispute_export
 from claims.figures import spreads
 from claims.forms import AnnotationForm, VersionForm
 from claims.models import Annotation, Claim, ClaimDispute, Dispute, Figure, Review
-from claims.reviewing import render_markdown
 from claims.views.desk import paginate
-from sources.errors import DomainError
-from sources.versioning import EditConflict
+from core.diffing import SideBySide, closest_pairs
+from core.errors import DomainError
+from core.markdown import render_markdown
+from core.versioning import EditConflict
 
 CARDS_PER_PAGE = 60
 NOTES_PER_PAGE = 20
@@ -155,7 +155,7 @@ def statement_versions(dispute: Dispute) -> list[StatementVersions]:
     next to each other, and the closest wordings across outlets compared word by word.
 
     Claims of one statement in the same story are different parts of it, not versions, so only
-    wordings from different stories are paired (claims.diffing.closest_pairs).
+    wordings from different stories are paired (core.diffing.closest_pairs).
     """
     versions = (
         Claim.objects.active()

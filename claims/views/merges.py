@@ -14,7 +14,7 @@ from claims.merging import actor_merge, dispute_merge, merge_undo
 from claims.models import Actor, ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Merge, Statement
 from claims.views.desk import paginate
 from claims.views.people import PER_PAGE
-from sources.errors import DomainError
+from core.errors import DomainError
 
 
 def _pick(model: type[Actor] | type[Dispute], raw: str | None) -> Actor | Dispute | None:

@@ -17,8 +17,8 @@ from claims.ratings import BEST, SCALE, WORST, Rating
 from claims.reviewing import review_approve, review_draft, review_update
 from claims.views.desk import paginate
 from claims.views.people import PER_PAGE
-from sources.errors import DomainError
-from sources.versioning import EditConflict
+from core.errors import DomainError
+from core.versioning import EditConflict
 
 
 class ReviewForm(forms.Form):

@@ -28,8 +28,9 @@ from claims import services
 from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
 from claims.models import Actor, Claim, Dispute
 from claims.views.desk import paginate
-from sources.errors import DomainError
-from sources.models import SEARCH_CONFIG, Story
+from core.errors import DomainError
+from core.search import SEARCH_CONFIG
+from sources.models import Story
 
 SIDE_CLASSES = 6  # static/css/desk.css has side-1 .. side-6
 MAX_LANES = 4

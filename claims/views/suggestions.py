@@ -29,7 +29,7 @@ from claims.extraction.services import (
     suggestions_offered,
 )
 from claims.models import Figure
-from sources.errors import DomainError
+from core.errors import DomainError
 from sources.models import Story
 
 KIND_LABELS = {

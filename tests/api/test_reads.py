@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims import services
+from claims import services, visibility
 from claims.merging import actor_merge, dispute_merge
 from claims.models import Actor, Annotation, Claim, Dispute, Review
 from claims.ratings import BEST, BY_RATING, WORST
-from sources.models import Outlet, Story
+from sources.models import Outlet
 from tests.factories import StoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_claims_filter_by_dispute_side_speaker_outlet_status_dates_and_text(api,
     assert ids(api.get("/api/v1/claims/", {"speaker": speaker.public_id, "page_size": 200})) == expect(
         visible.filter(speaker=speaker)
     )
-    outlet = Outlet.objects.visible().filter(stories__claims__in=visible).first()
+    outlet = visibility.outlets().filter(stories__claims__in=visible).first()
     assert ids(api.get("/api/v1/claims/", {"outlet": outlet.public_id, "page_size": 200})) == expect(
         visible.filter(story__outlet=outlet)
     )
@@ -158,7 +158,7 @@ def test_a_merged_dispute_or_actor_redirects_to_the_survivor(api, seeded, editor
 
 
 def test_a_story_body_is_passed_on_only_where_the_licence_allows(api, seeded):
-    story = Story.objects.visible().select_related("outlet", "current_revision").first()
+    story = visibility.stories().select_related("outlet", "current_revision").first()
     body = api.get(f"/api/v1/stories/{story.public_id}/").json()
     assert story.outlet.licence == Outlet.Licence.QUOTES_ONLY
     assert body["body"] is None

@@ -422,7 +422,7 @@ def test_dispute_page_queries_are_bounded_and_do_not_grow_with_claims(
 
 
 def test_word_diff_gives_back_the_new_wording_and_marks_words_not_letters():
-    from claims.diffing import word_diff
+    from core.diffing import word_diff
 
     old = "There is no way now to settle the Nagorno-Karabakh issue through diplomacy"
     new = "We have to recognize that there is no diplomatic solution to the Karabakh case"
@@ -441,7 +441,7 @@ def test_word_diff_gives_back_the_new_wording_and_marks_words_not_letters():
 
 
 def test_similarity_is_the_same_in_both_directions_and_pairs_only_across_outlets():
-    from claims.diffing import closest_pairs, similarity
+    from core.diffing import closest_pairs, similarity
 
     a = "We have to recognize that there is no diplomatic solution to the Karabakh case, now and for a long time"
     b = "There is no way now to settle the Nagorno-Karabakh issue through diplomacy"
@@ -501,6 +501,6 @@ def test_range_chart_draws_open_ends_as_arrows_and_tells_series_apart_by_shape(e
     ],
 )
 def test_neutralise_cell(value, expected):
-    from claims.exports import neutralise_cell
+    from core.csv import neutralise_cell
 
     assert neutralise_cell(value) == expected

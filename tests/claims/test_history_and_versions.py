@@ -7,7 +7,7 @@ import pytest
 
 from claims import services
 from claims.models import Claim
-from sources.versioning import EditConflict
+from core.versioning import EditConflict
 from tests.factories import ActorFactory, StoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from claims import services
 from claims.merging import actor_merge, merge_undo
 from claims.models import Actor, ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Merge, Statement
-from sources.errors import DomainError
+from core.errors import DomainError
 from tests.factories import ActorFactory, DisputeFactory, StatementFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from claims import services
 from claims.models import Claim, Review
 from claims.ratings import SCALE
 from claims.reviewing import review_approve, review_draft
-from sources.errors import DomainError
+from core.errors import DomainError
 from tests.factories import DisputeFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from pghistory.models import Events
 
-from sources.errors import DomainError
+from core.errors import DomainError
 from sources.importers import StoryMeta, import_story_file, read_story_file
 from sources.models import Story, StoryRevision, StorySource
 from tests.factories import OutletFactory, UserFactory

@@ -81,7 +81,7 @@ def test_the_same_url_with_new_text_is_a_new_revision(client, editor):
 
     story = Story.objects.get(outlet=outlet)
     assert story.revisions.count() == 2 and story.current_revision.number == 2
-    assert response["Location"] == reverse("sources:story_revisions", args=[story.pk])
+    assert response["Location"] == reverse("claims:story_revisions", args=[story.pk])
 
 
 def test_text_another_outlet_published_is_recorded_as_republication(client, editor):

@@ -95,7 +95,7 @@ def test_the_revisions_page_shows_the_diff_and_the_changed_figure_old_vs_new(cli
     reimport(story, SECOND, editor)
     client.force_login(editor)
 
-    response = client.get(reverse("sources:story_revisions", args=[story.pk]))
+    response = client.get(reverse("claims:story_revisions", args=[story.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -117,7 +117,7 @@ def test_an_editor_anchors_a_flagged_claim_to_the_new_words(client, editor, wire
     hint = SECOND.index("13 people")
 
     response = client.post(
-        reverse("sources:claim_reanchor", args=[story.pk, toll.pk]),
+        reverse("claims:claim_reanchor", args=[story.pk, toll.pk]),
         {"quote": "13 people were killed in the strike on Ganja", "start": hint, "version": toll.version + 1},
     )
 
@@ -125,7 +125,7 @@ def test_an_editor_anchors_a_flagged_claim_to_the_new_words(client, editor, wire
     toll.refresh_from_db()
     assert toll.revision == new and not toll.needs_reanchoring
     assert (toll.start, toll.quote) == (hint, "13 people were killed in the strike on Ganja")
-    assert client.get(reverse("sources:story_revisions", args=[story.pk])).context["items"] == []
+    assert client.get(reverse("claims:story_revisions", args=[story.pk])).context["items"] == []
 
 
 def test_an_editor_confirms_a_flagged_claim_stands_on_the_old_text(client, editor, wire_story):
@@ -135,7 +135,7 @@ def test_an_editor_confirms_a_flagged_claim_stands_on_the_old_text(client, edito
     toll.refresh_from_db()
     client.force_login(editor)
 
-    response = client.post(reverse("sources:claim_keep_anchor", args=[story.pk, toll.pk]), {"version": toll.version})
+    response = client.post(reverse("claims:claim_keep_anchor", args=[story.pk, toll.pk]), {"version": toll.version})
 
     assert response.status_code == 302
     toll.refresh_from_db()
@@ -147,7 +147,7 @@ def test_bad_reanchoring_is_refused_and_changes_nothing(client, editor, wire_sto
     reimport(story, SECOND, editor)
     toll.refresh_from_db()
     client.force_login(editor)
-    url = reverse("sources:claim_reanchor", args=[story.pk, toll.pk])
+    url = reverse("claims:claim_reanchor", args=[story.pk, toll.pk])
 
     missing = client.post(url, {"quote": "99 people were killed", "version": toll.version})
     assert missing.status_code == 400 and "not found in the story text" in missing.content.decode()
@@ -158,7 +158,7 @@ def test_bad_reanchoring_is_refused_and_changes_nothing(client, editor, wire_sto
     bad_number = client.post(url, {"quote": "13 people", "start": "1e999", "version": "x"})
     assert bad_number.status_code == 409
     other_story = client.post(
-        reverse("sources:claim_reanchor", args=[story.pk + 1000, toll.pk]), {"quote": "13", "version": toll.version}
+        reverse("claims:claim_reanchor", args=[story.pk + 1000, toll.pk]), {"quote": "13", "version": toll.version}
     )
     assert other_story.status_code == 404
 
@@ -178,7 +178,7 @@ def test_only_editors_reanchor(client, request, editor, wire_story, who):
     toll.refresh_from_db()
     client.force_login(request.getfixturevalue(who))
 
-    for name in ("sources:claim_reanchor", "sources:claim_keep_anchor"):
+    for name in ("claims:claim_reanchor", "claims:claim_keep_anchor"):
         response = client.post(
             reverse(name, args=[story.pk, toll.pk]), {"quote": "13 people were killed", "version": toll.version}
         )
@@ -186,7 +186,7 @@ def test_only_editors_reanchor(client, request, editor, wire_story, who):
     toll.refresh_from_db()
     assert toll.needs_reanchoring
     expected = 403 if who == "outsider" else 200
-    assert client.get(reverse("sources:story_revisions", args=[story.pk])).status_code == expected
+    assert client.get(reverse("claims:story_revisions", args=[story.pk])).status_code == expected
 
 
 def test_the_browser_upload_reports_what_was_reanchored(client, editor, wire_story):

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from sources.errors import DomainError
+from core.errors import DomainError
 from sources.importers import StoryMeta, import_story_file, is_sidecar, parse_published, read_sidecar, sidecar_for
 from sources.models import Story
 from sources.services import ImportResult

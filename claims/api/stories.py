@@ -7,8 +7,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from claims.api.filters import FullTextFilter
+from claims.api.story_serializers import OutletSerializer, StorySerializer
 from claims.api.views import ReadViewSet
-from sources.api.serializers import OutletSerializer, StorySerializer
 from sources.models import Outlet, Story, StorySource
 
 

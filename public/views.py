@@ -17,7 +17,7 @@ from claims.api.jsonld import claim_review, script_data
 from claims.figures import spreads
 from claims.merging import survivor_of
 from claims.models import Dispute
-from claims.reviewing import render_markdown
+from core.markdown import render_markdown
 
 PUBLIC = Audience(desk=False)
 

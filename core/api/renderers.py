@@ -8,19 +8,12 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from core.csv import neutralise_cell
 
 
 class JSONLDRenderer(JSONRenderer):
     media_type = "application/ld+json"
     format = "jsonld"
-
-
-def _cell(value: Any) -> Any:
-    """Neutralise cells a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
 
 
 class CSVRenderer(BaseRenderer):
@@ -44,5 +37,5 @@ class CSVRenderer(BaseRenderer):
         writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({key: _cell(value) for key, value in row.items()})
+            writer.writerow({key: neutralise_cell(value) for key, value in row.items()})
         return buffer.getvalue().encode("utf-8")

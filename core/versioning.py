@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models import F
 
-from sources.errors import DomainError
+from core.errors import DomainError
 
 
 class Versioned(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partners import views
+from public import views
 
 app_name = "public"
 

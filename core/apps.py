@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Shared infrastructure; no models of its own."""
+
+    name = "core"

@@ -1,1 +1,0 @@
-"""The sources app's REST API (outlets and stories), mounted under /api/v1/ in config/urls.py."""

@@ -1,0 +1,86 @@
+"""The desk's form for importing a story: its text (pasted or a file) and its metadata."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from core.errors import DomainError
+from sources.importers import StoryMeta, parse_published
+from sources.models import Outlet
+
+UPLOAD_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
+
+
+class StoryImportForm(forms.Form):
+    """A story's text (pasted, or a file) and its metadata, checked as the import command checks them."""
+
+    outlet = forms.ModelChoiceField(queryset=Outlet.objects.all(), empty_label="Choose the outlet…")
+    headline = forms.CharField(
+        max_length=500, required=False, help_text="Required unless the file is HTML with a <title>."
+    )
+    url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
+    published = forms.CharField(
+        label="Published",
+        max_length=10,
+        required=False,
+        help_text="YYYY-MM-DD, or YYYY-MM / YYYY when that is all that is known.",
+    )
+    byline = forms.CharField(max_length=300, required=False)
+    dateline = forms.CharField(max_length=200, required=False, help_text="Place the story was filed from.")
+    language = forms.CharField(max_length=10, required=False, initial="en")
+    translated_from = forms.CharField(
+        max_length=10, required=False, help_text="Language of the original, for a translation."
+    )
+    machine_translated = forms.BooleanField(required=False)
+    text = forms.CharField(
+        label="Paste the text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Kept exactly as pasted.",
+    )
+    file = forms.FileField(label="…or upload a file", required=False, help_text="Plain text (UTF-8) or HTML.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        text, upload = data.get("text") or "", data.get("file")
+        if upload and text.strip():
+            raise forms.ValidationError("Paste the text or upload a file, not both.")
+        if not upload and not text.strip():
+            raise forms.ValidationError("Paste the story's text or choose a file to upload.")
+        if upload and not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+            self.add_error("file", f"{upload.name} is not a text or HTML file ({', '.join(UPLOAD_SUFFIXES)}).")
+        if upload and upload.size > settings.STORY_MAX_BYTES:
+            self.add_error(
+                "file", f"{upload.name} is {upload.size:,} bytes, over the limit of {settings.STORY_MAX_BYTES:,}."
+            )
+        published = data.get("published")
+        if published:
+            try:
+                data["published_on"], data["published_precision"] = parse_published(published, source="The date")
+            except DomainError as error:
+                self.add_error("published", error.message)
+        return data
+
+    def meta(self) -> StoryMeta:
+        data = self.cleaned_data
+        return StoryMeta(
+            outlet=data["outlet"].key,
+            headline=data["headline"] or None,
+            url=data["url"] or None,
+            published=data.get("published_on"),
+            published_precision=data.get("published_precision"),
+            byline=data["byline"] or None,
+            dateline=data["dateline"] or None,
+            language=data["language"] or None,
+            translated_from=data["translated_from"] or None,
+            machine_translated=data["machine_translated"],
+        )
+
+    def payload(self) -> tuple[str, bytes]:
+        upload: UploadedFile | None = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.name, upload.read()
+        return "pasted text", self.cleaned_data["text"].encode("utf-8")
