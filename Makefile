@@ -35,14 +35,15 @@ demo: seed
 serve: migrate
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# The whole suite: unit, API (real HTTP) and browser tests against real PostgreSQL.
+# The whole suite: unit, API (real HTTP) and browser tests against real PostgreSQL, one worker per
+# core (pytest-xdist), each with its own throwaway embedded server and database.
 # Browser tests use the system Chromium when there is one, otherwise Playwright's own build.
 test: venv
 	@if [ ! -x "$(CHROMIUM)" ] && [ -z "$$CI" ]; then $(BIN)/playwright install chromium; fi
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 test-fast: venv
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -n auto -m "not browser"
 
 # A longer schemathesis run against the API schema.
 fuzz: venv

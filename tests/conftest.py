@@ -3,14 +3,19 @@ otherwise a throwaway embedded server started for the run (see config/embedded_d
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from claims import roles
 from claims.models import Claim
 from claims.seeding import DATASET
 from tests.factories import UserFactory
+from tests.live_api import LiveApi, make_key
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +75,28 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- partner keys and the live API ---------------------------------------------------------
+
+
+@pytest.fixture
+def partner_key(db) -> str:
+    return make_key()
+
+
+@pytest.fixture
+def expired_key(db) -> str:
+    return make_key(expiry_date=timezone.now() - timedelta(minutes=1))
+
+
+@pytest.fixture
+def partner_headers(partner_key) -> dict[str, str]:
+    return {"Authorization": f"Api-Key {partner_key}"}
+
+
+@pytest.fixture
+def live_api(live_server, partner_key) -> Iterator[LiveApi]:
+    api = LiveApi(live_server.url, partner_key)
+    yield api
+    api.session.close()

@@ -7,7 +7,7 @@ decided when the feed serves it.
 
 partners_is_visible() is the visibility rule of claims/models (Dispute/Claim/Review .visible(),
 and stories, actors, outlets, statements visible only through visible claims) written in SQL;
-tests/api/test_changes.py checks that both agree on the whole seed dataset.
+tests/claims/test_visibility.py checks that both agree on the whole seed dataset.
 """
 
 from django.db import migrations

@@ -571,7 +571,7 @@ def test_api_returns_the_same_suggestions_to_desk_users_only(live_server, seeded
     assert WIRE[first["start"] : first["end"]] == first["quote"]
 
     assert requests.get(url, timeout=30).status_code in (401, 403)
-    from tests.api.conftest import make_key
+    from tests.live_api import make_key
 
     partner = requests.get(url, headers={"Authorization": f"Api-Key {make_key()}"}, timeout=30)
     assert partner.status_code == 403

@@ -4,9 +4,10 @@ is visible."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from claims import services
+from claims import services, visibility
 from claims.models import Annotation, Claim, Dispute, Review
 from tests.factories import DisputeFactory, StoryFactory, UserFactory
 
@@ -96,3 +97,29 @@ def test_seeded_unpublished_and_internal_items_are_not_visible(seeded):
     assert not Annotation.objects.visible().filter(body__startswith="INTERNAL").exists()
     assert not Review.objects.visible().filter(reasoning__startswith="DRAFT-REVIEW").exists()
     assert visible_claims.count() > 40
+
+
+def _sql_visible(resource: str, table: str) -> set:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT public_id FROM {table} WHERE partners_is_visible(%s, public_id)", [resource])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_sql_rule_agrees_with_the_python_rule_on_every_seed_record(seeded):
+    _claim(DisputeFactory(), publish=False)  # every seed story is shown: add a hidden story and outlet
+    for resource, visible in visibility.BY_RESOURCE.items():
+        model = visible().model
+        python = set(visible().values_list("public_id", flat=True))
+        assert python, f"the seed dataset shows no {resource}"
+        assert python != set(model.objects.values_list("public_id", flat=True)), (
+            f"the seed dataset hides no {resource}: the comparison would prove little"
+        )
+        assert _sql_visible(resource, model._meta.db_table) == python, resource
+
+
+def test_the_database_runs_the_sql_written_in_the_visibility_module(db):
+    """The SQL form is reinstalled after every migrate, so the database never runs an older copy."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'partners_is_visible'")
+        (body,) = cursor.fetchone()
+    assert body.strip() in visibility.SQL_FUNCTIONS

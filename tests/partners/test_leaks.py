@@ -13,7 +13,7 @@ import pytest
 
 from claims import visibility
 from claims.models import Annotation, Claim, Dispute, Review
-from tests.api.conftest import LiveApi, make_key
+from tests.live_api import LiveApi, make_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

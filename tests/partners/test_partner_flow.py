@@ -12,8 +12,8 @@ from django.conf import settings
 
 from claims import services
 from claims.models import Claim, ClaimLink, Dispute
-from tests.api.conftest import LiveApi, make_key
 from tests.factories import UserFactory
+from tests.live_api import LiveApi, make_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

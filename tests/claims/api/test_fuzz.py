@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi import checks
 
 from config.wsgi import application
-from tests.api.conftest import make_key
+from tests.live_api import make_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 

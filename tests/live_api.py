@@ -1,13 +1,8 @@
-"""Fixtures for the API tests: partner keys, and HTTP clients that speak to a live server."""
+"""Partner keys and an HTTP client for a live server: what the API tests share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
-
-import pytest
 import requests
-from django.utils import timezone
 
 from partners.models import PartnerKey
 
@@ -18,21 +13,6 @@ def make_key(**fields) -> str:
     fields.setdefault("partner", "Partner Newsroom")
     _, secret = PartnerKey.objects.create_key(**fields)
     return secret
-
-
-@pytest.fixture
-def partner_key(db) -> str:
-    return make_key()
-
-
-@pytest.fixture
-def expired_key(db) -> str:
-    return make_key(expiry_date=timezone.now() - timedelta(minutes=1))
-
-
-@pytest.fixture
-def partner_headers(partner_key) -> dict[str, str]:
-    return {"Authorization": f"Api-Key {partner_key}"}
 
 
 class LiveApi:
@@ -67,10 +47,3 @@ class LiveApi:
             if not body["next"]:
                 return items
             response = self.get(body["next"])
-
-
-@pytest.fixture
-def live_api(live_server, partner_key) -> Iterator[LiveApi]:
-    api = LiveApi(live_server.url, partner_key)
-    yield api
-    api.session.close()

@@ -11,7 +11,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from partners.models import PartnerKey
-from tests.api.conftest import LiveApi, make_key
+from tests.live_api import LiveApi, make_key
 
 pytestmark = pytest.mark.django_db
 
