@@ -1,21 +1,22 @@
 """Browser tests: a real Chromium driven by Playwright against a live server.
 
-The system's Chromium (Debian's `chromium` package) is used when present, otherwise Playwright's
-own download. With CI=true a missing browser fails the run: it never skips.
+The browser is the one `CHROMIUM` names (`make test` sets it, see scripts/find_chromium.py),
+otherwise a system Chromium or Playwright's cached build. When there is none, every browser test
+fails saying how to get one: they never skip.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
+
+from scripts.find_chromium import advice, find
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # (creating users, checking rows) are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SYSTEM_CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -27,12 +28,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    args = {**browser_type_launch_args, "args": LAUNCH_FLAGS}
-    if SYSTEM_CHROMIUM.exists():
-        args["executable_path"] = str(SYSTEM_CHROMIUM)
-    elif os.environ.get("CI"):
-        pytest.fail(f"CI=true and no Chromium at {SYSTEM_CHROMIUM}: install Debian's chromium package.")
-    return args
+    chromium = find()
+    if chromium is None:
+        pytest.fail(f"The browser tests need Chromium, and there is none.\n{advice()}", pytrace=False)
+    return {**browser_type_launch_args, "args": LAUNCH_FLAGS, "executable_path": str(chromium)}
 
 
 @pytest.fixture
