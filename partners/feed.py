@@ -102,20 +102,24 @@ class Page:
     has_more: bool
 
 
+# The transaction id is read back as text, under another name: ORDER BY resolves a bare name to an
+# output column first, so with the text column named "txid" rows sorted as text, '1000' before
+# '999', and a page ending past the power of ten skipped the rest for good. Ordering by the
+# qualified column keeps the xid8 order, which the (txid, id) index serves.
 _READ_ROWS = """
-    SELECT txid::text, id, resource, public_id
-      FROM partners_change
-     WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
-       AND (txid, id) > (%s::text::xid8, %s)
-  ORDER BY txid, id
+    SELECT c.txid::text AS txid_text, c.id, c.resource, c.public_id
+      FROM partners_change c
+     WHERE c.txid < pg_snapshot_xmin(pg_current_snapshot())
+       AND (c.txid, c.id) > (%s::text::xid8, %s)
+  ORDER BY c.txid, c.id
      LIMIT %s
 """
 
 _READ_HEAD = """
-    SELECT txid::text, id
-      FROM partners_change
-     WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY txid DESC, id DESC
+    SELECT c.txid::text AS txid_text, c.id
+      FROM partners_change c
+     WHERE c.txid < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY c.txid DESC, c.id DESC
      LIMIT 1
 """
 

@@ -55,6 +55,13 @@ class Audience:
     def reviews(self) -> QuerySet[Review]:
         return Review.objects.all() if self.desk else Review.objects.visible()
 
+    def reviews_for_representation(self) -> QuerySet[Review]:
+        """Reviews, each with the review it corrects as ``shown_supersedes``: None when this
+        audience may not see that one (a withdrawn verdict is not named to partners)."""
+        return self.reviews().prefetch_related(
+            Prefetch("supersedes", queryset=self.reviews(), to_attr="shown_supersedes")
+        )
+
     def annotations(self) -> QuerySet[Annotation]:
         return Annotation.objects.active() if self.desk else Annotation.objects.visible()
 
@@ -92,7 +99,7 @@ class Audience:
             ),
             Prefetch(
                 f"{prefix}reviews",
-                queryset=self.reviews().select_related("supersedes").order_by("claim_id", "created_at", "id"),
+                queryset=self.reviews_for_representation().order_by("claim_id", "created_at", "id"),
                 to_attr="shown_reviews",
             ),
             Prefetch(
@@ -137,7 +144,7 @@ class Audience:
             Prefetch("shown_claims__claim__figures", queryset=self.figures(), to_attr="shown_figures"),
             Prefetch(
                 "shown_claims__claim__reviews",
-                queryset=self.reviews().order_by("claim_id", "created_at", "id"),
+                queryset=self.reviews_for_representation().order_by("claim_id", "created_at", "id"),
                 to_attr="shown_reviews",
             ),
             Prefetch(

@@ -150,7 +150,7 @@ class ReviewRefSerializer(serializers.ModelSerializer):
     rating_value = serializers.SerializerMethodField(
         help_text=f"reviewRating.ratingValue on the scale {WORST} (worst) to {BEST} (best); null when unproven."
     )
-    supersedes = serializers.UUIDField(source="supersedes.public_id", read_only=True, allow_null=True, default=None)
+    supersedes = serializers.SerializerMethodField(help_text="The review this one corrects, when you may see it.")
 
     class Meta:
         model = Review
@@ -159,6 +159,13 @@ class ReviewRefSerializer(serializers.ModelSerializer):
     def get_rating_value(self, review: Review) -> int | None:
         step = BY_RATING.get(review.rating)
         return step.value if step else None
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_supersedes(self, review: Review) -> str | None:
+        # read from the audience-filtered prefetch (``Audience.reviews_for_representation``): a
+        # missing one is an error, never a silent fallback to the unfiltered relation
+        shown = review.shown_supersedes
+        return str(shown.public_id) if shown is not None else None
 
 
 class AnnotationNoteSerializer(serializers.ModelSerializer):

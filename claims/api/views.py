@@ -355,7 +355,7 @@ class ReviewViewSet(ReadViewSet):
     renderer_classes = [JSONRenderer, JSONLDRenderer]
 
     def get_queryset(self) -> QuerySet[Review]:
-        return self.audience.reviews().select_related("claim__speaker", "claim__story__outlet", "supersedes")
+        return self.audience.reviews_for_representation().select_related("claim__speaker", "claim__story__outlet")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if getattr(request.accepted_renderer, "format", "") != "jsonld":
