@@ -15,7 +15,9 @@ The Python functions below are the rule the ORM uses (the models' ``visible()`` 
 the API's ``Audience`` and the change feed all read through them). ``SQL_FUNCTIONS`` is the same
 rule for the database, where the change feed's commit-time trigger needs it; it is installed after
 every ``migrate`` (``install_sql_functions``), and tests/claims/test_visibility.py checks the two
-agree on every seed record. Change one, change the other in this file.
+agree on every seed record. The change log's triggers (partners/migrations/) build on these
+functions: ``partners_dispute_visible``, ``partners_claim_shown`` (published, not withdrawn),
+``partners_claim_visible`` and ``partners_is_visible(kind, public_id)``. Change one, change the other in this file.
 
 Models are looked up through the app registry, so this module imports no model module and every
 model module may use it.
@@ -96,19 +98,24 @@ BY_RESOURCE: dict[str, Callable[[], QuerySet]] = {
 
 
 SQL_FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION partners_dispute_visible(dispute bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM claims_dispute WHERE id = dispute AND is_published AND merged_into_id IS NULL)
+$$;
+
+-- published and not withdrawn: visible as soon as it sits in a visible dispute
+CREATE OR REPLACE FUNCTION partners_claim_shown(claim bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM claims_claim WHERE id = claim AND is_published AND withdrawn_at IS NULL)
+$$;
+
 CREATE OR REPLACE FUNCTION partners_claim_visible(claim bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (
-        SELECT 1 FROM claims_claim c
-          JOIN claims_claimdispute cd ON cd.claim_id = c.id
-          JOIN claims_dispute d ON d.id = cd.dispute_id
-         WHERE c.id = claim AND c.is_published AND c.withdrawn_at IS NULL
-           AND d.is_published AND d.merged_into_id IS NULL)
+    SELECT partners_claim_shown(claim) AND EXISTS (
+        SELECT 1 FROM claims_claimdispute cd WHERE cd.claim_id = claim AND partners_dispute_visible(cd.dispute_id))
 $$;
 
 CREATE OR REPLACE FUNCTION partners_is_visible(kind text, pid uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT CASE kind
         WHEN 'dispute' THEN EXISTS (
-            SELECT 1 FROM claims_dispute d WHERE d.public_id = pid AND d.is_published AND d.merged_into_id IS NULL)
+            SELECT 1 FROM claims_dispute d WHERE d.public_id = pid AND partners_dispute_visible(d.id))
         WHEN 'claim' THEN EXISTS (
             SELECT 1 FROM claims_claim c WHERE c.public_id = pid AND partners_claim_visible(c.id))
         WHEN 'review' THEN EXISTS (
