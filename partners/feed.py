@@ -102,20 +102,22 @@ class Page:
     has_more: bool
 
 
+# The transaction id is read as text (Python has no xid8), under another name: ORDER BY a name
+# that is also an output column sorts by the output column, and "1000" < "999" as text.
 _READ_ROWS = """
-    SELECT txid::text, id, resource, public_id
+    SELECT txid::text AS txid_text, id, resource, public_id
       FROM partners_change
      WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
        AND (txid, id) > (%s::text::xid8, %s)
-  ORDER BY txid, id
+  ORDER BY partners_change.txid, partners_change.id
      LIMIT %s
 """
 
 _READ_HEAD = """
-    SELECT txid::text, id
+    SELECT txid::text AS txid_text, id
       FROM partners_change
      WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY txid DESC, id DESC
+  ORDER BY partners_change.txid DESC, partners_change.id DESC
      LIMIT 1
 """
 
