@@ -382,7 +382,7 @@ _ETAG_VERSION = re.compile(r'"v(\d+)\.')
 class Editor:
     def __init__(self, desk: Desk, recorder: Recorder, number: int) -> None:
         self.desk, self.recorder = desk, recorder
-        self.rng = random.Random(1000 + number)
+        self.number, self.rng = number, random.Random(1000 + number)
         self.username, token = desk.editors[number]
         self.browser = Client(desk.port)
         self.api = Client(desk.port, {"Authorization": f"Token {token}", "Accept": "application/json"})
@@ -535,15 +535,18 @@ class Editor:
             (2, self.change_status_with_api),
             (2, self.change_status_with_form),
         ]
-        # each round does every action its weight's number of times, shuffled: even a short run
-        # exercises every write
-        round_ = [action for weight, action in actions for _ in range(weight)]
+        # the first round does each write once, each editor starting at another one, so that even a
+        # short run makes every kind; then rounds of every action its weight's number of times, shuffled
+        first = [action for _, action in actions]
+        shift = (self.number * 3) % len(first)
+        round_ = first[shift:] + first[:shift]
         while not stop.is_set():
-            self.rng.shuffle(round_)
             for action in round_:
                 if stop.is_set():
                     break
                 action()
+            round_ = [action for weight, action in actions for _ in range(weight)]
+            self.rng.shuffle(round_)
 
 
 # --- The partner --------------------------------------------------------------------------------
