@@ -707,18 +707,18 @@ def check_partner(partner: Partner, acks: list[Ack], pool_size: int = 8) -> Chec
         keys = [(resource, public_id) for resource, public_id, _ in page.entries]
         if len(keys) != len(set(keys)):
             check.fail(f"live page {index} lists a resource twice: {Counter(keys).most_common(1)}")
-    first_upsert_after: dict[tuple[str, str], list[float]] = defaultdict(list)
+    upserted_at: dict[tuple[str, str], list[float]] = defaultdict(list)
     for page in partner.pages:
         for resource, public_id, action in page.entries:
             if action == "upsert":
-                first_upsert_after[(resource, public_id)].append(page.received_at)
+                upserted_at[(resource, public_id)].append(page.received_at)
     pk_to_public = dict(Claim.objects.values_list("pk", "public_id"))
     visible = {str(p) for p in Claim.objects.visible().values_list("public_id", flat=True)}
     expected = 0
     for ack in acks:
         if ack.kind == "claim (API)":
             public_id = ack.data["public_id"]
-        elif ack.kind in ("note (form)", "status (form)", "status (API)") and (ack.data.get("public", True)):
+        elif ack.kind in ("note (form)", "status (form)", "status (API)") and ack.data.get("public", True):
             public_id = str(pk_to_public[ack.data["claim_pk"]])
         elif ack.kind == "note (API)" and ack.data["public"]:
             public_id = ack.data["claim_public_id"]
@@ -727,7 +727,7 @@ def check_partner(partner: Partner, acks: list[Ack], pool_size: int = 8) -> Chec
         if public_id not in visible:
             continue
         expected += 1
-        if not any(at > ack.sent_at for at in first_upsert_after.get(("claim", public_id), [])):
+        if not any(at > ack.sent_at for at in upserted_at.get(("claim", public_id), [])):
             check.fail(f"{ack.kind} on claim {public_id} never reached the partner's feed")
     hidden = {
         str(pk_to_public[ack.data["pk"]]) for ack in acks if ack.kind == "claim (form)" and not ack.data["published"]
