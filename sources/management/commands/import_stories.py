@@ -3,6 +3,11 @@
 Each file is imported in its own transaction through ``sources.importers.import_story_file``;
 a bad file is reported with its reason and skipped, the others go on. The exit status is 1 when
 any file failed, 0 otherwise.
+
+A file is reported done ("new story: ...") only after its transaction committed, so what was
+reported survives a crash of the database server. When the connection to the server is lost the
+run stops at once (the remaining files would all fail the same way); running the same command
+again skips what was committed (same text: "unchanged") and imports the rest.
 """
 
 from __future__ import annotations
@@ -15,13 +20,25 @@ from typing import Any
 import pghistory
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from tqdm import tqdm
 
 from core.errors import DomainError
 from sources.importers import StoryMeta, import_story_file, is_sidecar, parse_published, read_sidecar, sidecar_for
 from sources.models import Story
 from sources.services import ImportResult
+
+
+def _connection_lost() -> bool:
+    """After a database error: True when the server is gone, not merely refusing one file."""
+    if connection.connection is not None and connection.is_usable():
+        return False
+    connection.close()
+    try:
+        connection.ensure_connection()
+    except DatabaseError:
+        return True
+    return False
 
 
 def _plural(count: int, noun: str) -> str:
@@ -66,6 +83,7 @@ class Command(BaseCommand):
         verbose = options["verbosity"] >= 1 and not quiet
         files = list(self._expand(options["paths"]))
         counts: Counter[str] = Counter()
+        lost = False
         show_bar = not quiet and len(files) > 1 and self.stderr.isatty()
         bar = tqdm(files, unit="file", disable=not show_bar, file=self.stderr._out, leave=False)
 
@@ -89,9 +107,13 @@ class Command(BaseCommand):
                 say(self.style.ERROR(f"failed: {message}"), error=True)
                 continue
             except DatabaseError as error:
-                # A rule only the database knows about; the file's transaction was rolled back.
                 counts["failed"] += 1
                 reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                if _connection_lost():
+                    say(self.style.ERROR(f"failed: {label}: the database connection was lost: {reason}"), error=True)
+                    lost = True
+                    break
+                # A rule only the database knows about; the file's transaction was rolled back.
                 say(self.style.ERROR(f"failed: {label}: the database refused it: {reason}"), error=True)
                 continue
             counts[result.outcome] += 1
@@ -107,6 +129,14 @@ class Command(BaseCommand):
                 f"{counts['failed']} failed",
             ]
         )
+        if lost:
+            self.stdout.write(summary)
+            done = counts["new story"] + counts["new revision"] + counts["unchanged"]
+            raise CommandError(
+                f"The database connection was lost after {done} of {len(files)} files. The files reported above "
+                "are imported; the one in progress may or may not be (its commit may have reached the server). "
+                "Run the same command again when the database is back: what was imported is skipped as unchanged."
+            )
         if counts["failed"]:
             self.stdout.write(summary)
             raise CommandError(f"{counts['failed']} of {len(files)} files failed; see the messages above.")
