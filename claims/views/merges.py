@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.merging import actor_merge, dispute_merge, merge_undo
 from claims.models import Actor, ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Merge, Statement
-from claims.views.desk import paginate
+from claims.views.common import paginate
 from claims.views.people import PER_PAGE
 from core.errors import DomainError
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from claims.merging import survivor_of
 from claims.models import Actor, Claim, Merge, Statement
-from claims.views.desk import paginate
+from claims.views.common import paginate
 from sources.models import Outlet, Story
 
 PER_PAGE = 25

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.models import Claim, Review
 from claims.ratings import BEST, SCALE, WORST, Rating
 from claims.reviewing import review_approve, review_draft, review_update
-from claims.views.desk import paginate
+from claims.views.common import paginate, posted_number
 from claims.views.people import PER_PAGE
 from core.errors import DomainError
 from core.versioning import EditConflict
@@ -180,8 +180,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def review_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A second person approves a draft, which publishes it."""
     review = get_object_or_404(Review, pk=pk)
-    raw = request.POST.get("version", "")
-    version = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+    version = posted_number(request, "version") or 0
     try:
         review_approve(review=review, expected_version=version, approver=request.user)
     except EditConflict as conflict:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims import services
 from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
 from claims.models import Actor, Claim, Dispute
-from claims.views.desk import paginate
+from claims.views.common import paginate
 from core.errors import DomainError
 from core.search import SEARCH_CONFIG
 from sources.models import Story
