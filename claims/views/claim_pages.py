@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.forms import AnnotationForm, ClaimWithdrawForm
 from claims.history import claim_history
-from claims.models import Claim, ClaimDispute, Figure, Review
+from claims.models import Claim, ClaimDispute, Review
 from claims.services import CLAIM_EDITABLE_FIELDS, editable_claim_fields
 from claims.views.common import paginate
 from claims.views.notes import note_add, notes_context
@@ -33,14 +33,9 @@ CONTEXT_CHARS = 240
 
 def claim_for_page(pk: int) -> Claim:
     return get_object_or_404(
-        Claim.objects.select_related(
-            "speaker__side", "story__outlet", "statement__speaker", "revision", "withdrawn_by", "created_by"
-        ).prefetch_related(
-            "speaker__roles",
-            "via__outlet",
-            Prefetch("figures", Figure.objects.select_related("whose", "scope")),
-            Prefetch("dispute_links", ClaimDispute.objects.select_related("dispute", "blames")),
-        ),
+        Claim.objects.with_card_data()
+        .select_related("revision", "withdrawn_by", "created_by")
+        .prefetch_related(Prefetch("dispute_links", ClaimDispute.objects.select_related("dispute", "blames"))),
         pk=pk,
     )
 

@@ -28,7 +28,8 @@ def disputes_by_activity():
     it, or a note on it (claims.DisputeActivity, kept by database triggers and indexed); claim
     counts are worked out for the rows of the page only."""
     claim_count = (
-        ClaimDispute.objects.filter(dispute=OuterRef("pk"), claim__withdrawn_at__isnull=True)
+        ClaimDispute.objects.filter(dispute=OuterRef("pk"))
+        .active()
         .values("dispute")
         .annotate(n=Count("*"))
         .values("n")

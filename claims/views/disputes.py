@@ -40,17 +40,13 @@ BLAME_KINDS = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION
 
 def placements_for(dispute: Dispute) -> QuerySet[ClaimDispute]:
     """The dispute's claims (withdrawn ones left out) with everything a card shows."""
+    reviews = Review.objects.filter(withdrawn_at__isnull=True).select_related("reviewer").order_by("created_at")
     return (
-        ClaimDispute.objects.filter(dispute=dispute, claim__withdrawn_at__isnull=True)
-        .select_related("blames", "claim__speaker__side", "claim__story__outlet", "claim__statement")
+        ClaimDispute.objects.filter(dispute=dispute)
+        .active()
+        .select_related("blames")
         .prefetch_related(
-            Prefetch("claim__figures", Figure.objects.select_related("whose", "scope")),
-            "claim__via__outlet",
-            "claim__speaker__roles",
-            Prefetch(
-                "claim__reviews",
-                Review.objects.filter(withdrawn_at__isnull=True).select_related("reviewer").order_by("created_at"),
-            ),
+            Prefetch("claim", Claim.objects.with_card_data().prefetch_related(Prefetch("reviews", reviews)))
         )
         .annotate(note_count=Count("claim__annotations", filter=Q(claim__annotations__withdrawn_at__isnull=True)))
         .order_by("claim__speaker__side__name", "claim__story__published_on", "claim__story_id", "claim__start")
@@ -112,8 +108,12 @@ class BlameRow:
 def who_blames_whom(dispute: Dispute) -> list[BlameRow]:
     """Each party's version of who did it: per voice, which side its claims hold responsible."""
     rows: dict[str, BlameRow] = {}
-    placements = ClaimDispute.objects.filter(dispute=dispute, claim__withdrawn_at__isnull=True).values_list(
-        "claim__speaker_id", "claim__speaker__side__name", "claim__story__outlet__name", "blames__name", "stance"
+    placements = (
+        ClaimDispute.objects.filter(dispute=dispute)
+        .active()
+        .values_list(
+            "claim__speaker_id", "claim__speaker__side__name", "claim__story__outlet__name", "blames__name", "stance"
+        )
     )
     for speaker_id, side, outlet, blames, stance in placements:
         voice = f"{outlet} (own voice)" if speaker_id is None else side or NO_SIDE
@@ -202,7 +202,7 @@ def cards_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
 def page_context(request: HttpRequest, dispute: Dispute, *, note_form: AnnotationForm | None = None) -> dict[str, Any]:
     context = cards_context(request, dispute)
     figures = list(
-        Figure.objects.filter(claim__dispute_links__dispute=dispute, claim__withdrawn_at__isnull=True)
+        Figure.objects.filter(claim__in=Claim.objects.active().for_dispute(dispute))
         .select_related("whose", "scope", "claim__speaker__side", "claim__story__outlet")
         .order_by("as_of", "id")
     )
