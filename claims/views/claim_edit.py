@@ -146,7 +146,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if expected is not None and resolve == "overwrite":
         expected = posted_number(request, "current_version")
         if expected is None:
-            return HttpResponse("Overwriting needs the version you were shown.", status=400)
+            form.add_error(None, "Overwriting needs the version you were shown.")
     if not form.is_valid():
         return _edit_page(request, claim, form, status=422)
     mine, current = form.values(), values_of(claim)
@@ -185,7 +185,7 @@ def claim_restore(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
     form = RestoreForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Say which version to restore, and the version you saw.", status=400)
+        return HttpResponse("Say which version to restore, and the version you saw.", status=422)
     event = claim_event_model().objects.filter(pgh_obj_id=claim.pk, pgh_id=form.cleaned_data["event"]).first()
     if event is None:
         return HttpResponse("That version is not in this claim's history.", status=404)

@@ -138,7 +138,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if expected is not None and request.POST.get("resolve") == "overwrite":
         expected = posted_number(request, "current_version")
         if expected is None:
-            return HttpResponse("Overwriting needs the version you were shown.", status=400)
+            form.add_error(None, "Overwriting needs the version you were shown.")
     if not form.is_valid():
         return form_again(form, 422)
     try:

@@ -31,7 +31,7 @@ def publish_toggle(
     carrying the version the editor saw."""
     form = VersionForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("The form is missing the version you saw.", status=400)
+        return HttpResponse("The form is missing the version you saw.", status=422)
     publish = request.POST.get("publish") == "1"
     try:
         publish_service(expected_version=form.cleaned_data["version"], publish=publish)

@@ -71,14 +71,14 @@ def review_new(request: HttpRequest, claim_id: int) -> HttpResponse:
     raw = request.POST.get("supersedes") or request.GET.get("supersedes")
     if raw:
         if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-            return render(request, "claims/review_form.html", {"claim": claim, "error": "Unknown review."}, status=400)
+            return render(request, "claims/review_form.html", {"claim": claim, "error": "Unknown review."}, status=422)
         supersedes = Review.objects.filter(pk=int(raw), claim=claim).first()
         if supersedes is None:
             return render(
                 request,
                 "claims/review_form.html",
                 {"claim": claim, "error": "There is no such review of this claim to correct."},
-                status=400,
+                status=422,
             )
     initial = {"rating": supersedes.rating, "evidence": "\n".join(supersedes.evidence)} if supersedes else {}
     form = ReviewForm(request.POST or None, initial=initial)
@@ -99,7 +99,7 @@ def review_new(request: HttpRequest, claim_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Draft saved. A second person must approve it before it is published.")
                 return redirect("claims:review_detail", pk=review.pk)
-        status = 400
+        status = 422
     context = {"claim": claim, "form": form, "supersedes": supersedes, "history": _history(claim)}
     return render(request, "claims/review_form.html", context, status=status)
 
@@ -164,12 +164,12 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 409
             except DomainError as error:
                 _apply_error(form, error)
-                status = 400
+                status = 422
             else:
                 messages.success(request, "Draft updated.")
                 return redirect("claims:review_detail", pk=review.pk)
         else:
-            status = 400
+            status = 422
     context = {"claim": claim, "form": form, "review": review, "history": _history(claim)}
     return render(request, "claims/review_form.html", context, status=status)
 

@@ -87,7 +87,7 @@ def claim_reanchor_view(request: HttpRequest, pk: int, claim_pk: int) -> HttpRes
         return _revisions_page(request, pk, 409)
     except DomainError as error:
         messages.error(request, f"Claim {claim.pk} was not re-anchored: {error.message}")
-        return _revisions_page(request, pk, 400)
+        return _revisions_page(request, pk, 422)
     messages.success(request, f"Claim {claim.pk} is anchored to the new text.")
     return redirect(target)
 
@@ -106,7 +106,7 @@ def claim_keep_anchor_view(request: HttpRequest, pk: int, claim_pk: int) -> Http
         return _revisions_page(request, pk, 409)
     except DomainError as error:
         messages.error(request, error.message)
-        return _revisions_page(request, pk, 400)
+        return _revisions_page(request, pk, 422)
     messages.success(request, f"Claim {claim.pk} stays on revision {claim.revision.number}'s words.")
     return redirect(target)
 

@@ -74,7 +74,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = Paginator(search_hits(filters), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context.update(filters=filters, page=page, results=load_results(page.object_list, filters))
     else:
-        status = 400
+        status = 422
     partial = request.htmx and not request.htmx.history_restore_request
     template = "claims/search.html#results" if partial else "claims/search.html"
     return render(request, template, context, status=status)
@@ -125,7 +125,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     for claim in claims:
         claim.role = claim.speaker.role_on(claim.said_on or claim.story.published_on) if claim.speaker else None
         claim.published_reviews = [r for r in claim.reviews.all() if r.is_published]
-    return render(request, "claims/compare.html", {"claims": claims, "error": error}, status=400 if error else 200)
+    return render(request, "claims/compare.html", {"claims": claims, "error": error}, status=422 if error else 200)
 
 
 urlpatterns = [

@@ -326,7 +326,7 @@ def claim_log(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimLogForm(request.POST, suggested=suggested, others=others, auto_id="log_%s")
     figure_forms = FigureFormSet(request.POST, prefix="figures")
     if not figure_forms.management_form.is_valid():
-        return HttpResponse("The figures part of the form is missing or damaged.", status=400)
+        return HttpResponse("The figures part of the form is missing or damaged.", status=422)
 
     if "add_figure" in request.POST:
         # Another empty figure row, nothing saved. Errors stay hidden: the editor is still typing.

@@ -157,7 +157,7 @@ def test_restore_refuses_other_claims_events_and_bad_input(client, editor, factc
     url = reverse("claims:claim_restore", args=[claim.pk])
     event = other.events.get(version=1)
     assert client.post(url, {"version": "1", "event": event.pgh_id}).status_code == 404
-    assert client.post(url, {"version": "one"}).status_code == 400
+    assert client.post(url, {"version": "one"}).status_code == 422
     client.force_login(factchecker)
     assert client.post(url, {"version": "1", "event": claim.events.get().pgh_id}).status_code == 403
 

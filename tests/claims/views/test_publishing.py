@@ -84,8 +84,8 @@ def test_publishing_a_dispute_with_a_stale_version_changes_nothing(client, edito
     assert not dispute.is_published
 
 
-def test_publish_without_version_is_a_400(client, editor):
+def test_publish_without_version_is_a_422(client, editor):
     dispute = build_dispute(editor, claims=1)
     client.force_login(editor)
     response = client.post(reverse("claims:dispute_publish", args=[dispute.pk]), {"version": "abc"})
-    assert response.status_code == 400
+    assert response.status_code == 422

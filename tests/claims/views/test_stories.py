@@ -262,12 +262,12 @@ def test_bad_input_gets_a_clear_422_and_writes_nothing(client, editor, seeded, o
     assert (Claim.objects.count(), Figure.objects.count(), Annotation.objects.count()) == before
 
 
-def test_a_damaged_figures_form_is_a_400(client, editor, seeded):
+def test_a_damaged_figures_form_is_a_422(client, editor, seeded):
     story = Story.objects.get(key=PASHINIAN_STORY)
     client.force_login(editor)
     data = log_data()
     del data["figures-TOTAL_FORMS"]
-    assert client.post(reverse("claims:claim_log", args=[story.pk]), data).status_code == 400
+    assert client.post(reverse("claims:claim_log", args=[story.pk]), data).status_code == 422
 
 
 def test_add_another_figure_adds_a_row_and_saves_nothing(client, editor, seeded):
