@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -12,33 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claims.forms_reviews import ReviewForm
 from claims.models import Claim, Review
-from claims.ratings import BEST, SCALE, WORST, Rating
+from claims.ratings import BEST, SCALE, WORST
 from claims.reviewing import review_approve, review_draft, review_update
 from claims.views.common import paginate, posted_number
 from claims.views.people import PER_PAGE
 from core.errors import DomainError
 from core.versioning import EditConflict
-
-
-class ReviewForm(forms.Form):
-    rating = forms.ChoiceField(choices=Rating.choices, help_text="See “How we rate” for what each rating means.")
-    reasoning = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 10}),
-        max_length=20_000,
-        help_text="Markdown: **bold**, *italic*, lists, > quotes and [links](https://…).",
-    )
-    evidence = forms.CharField(
-        label="Evidence links",
-        required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One http(s) link per line.",
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-
-    def links(self) -> list[str]:
-        return self.cleaned_data["evidence"].splitlines()
 
 
 def _apply_error(form: ReviewForm, error: DomainError) -> None:
