@@ -7,8 +7,8 @@ import re
 import pytest
 
 from claims import services
+from claims.highlighting import highlighted_body, segments
 from claims.models import Claim
-from claims.views.stories import highlighted_body, segments
 from tests.factories import ActorFactory, SideFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
