@@ -53,6 +53,7 @@ from claims.services import (
     claim_publish,
     claim_update,
     claim_withdraw,
+    editable_claim_fields,
 )
 from core.admin import DeskAdmin, DeskVersionedAdmin, VersionedAdminForm
 from core.errors import DomainError
@@ -396,7 +397,7 @@ class ClaimAdmin(NoDeleteMixin, DeskVersionedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
         fields = [] if obj is None else list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("claims.change_claim_status"):
+        if "status" not in editable_claim_fields(request.user):
             fields.append("status")
         if not request.user.has_perm("claims.publish_claim"):
             fields.append("is_published")

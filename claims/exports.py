@@ -46,22 +46,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _figure_text(figure: Figure) -> str:
-    parts = [figure.get_qualifier_display(), f"{figure.value:,}", figure.get_measure_display().lower()]
-    if figure.counted != Figure.Counted.UNSPECIFIED:
-        parts.append(figure.get_counted_display().lower())
-    text = " ".join(parts)
-    if figure.whose_id:
-        text += f" ({figure.whose.name})"
-    if figure.scope_id:
-        text += f" in {figure.scope.label}"
-    if figure.tally == Figure.Tally.INCREMENT:
-        text += " [increment]"
-    if figure.as_of:
-        text += f", as of {figure.as_of.isoformat()}"
-    return text
-
-
 def _note(annotation: Annotation) -> dict[str, Any]:
     return {
         "visibility": "public" if annotation.is_public else "internal",
@@ -72,73 +56,72 @@ def _note(annotation: Annotation) -> dict[str, Any]:
     }
 
 
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    return {
+        "measure": figure.measure,
+        "counted": figure.counted,
+        "whose": figure.whose.name if figure.whose_id else None,
+        "scope": figure.scope.label if figure.scope_id else None,
+        "tally": figure.tally,
+        "qualifier": figure.qualifier,
+        "value": figure.value,
+        "low": figure.low,
+        "high": figure.high,
+        "approximate": figure.approximate,
+        "raw": figure.raw,
+        "as_of": _iso(figure.as_of),
+        "text": figure.label,
+    }
+
+
+def _claim(placement: ClaimDispute) -> dict[str, Any]:
+    """One claim of the dispute, with its place in it, figures, published reviews and notes."""
+    claim: Claim = placement.claim
+    speaker = claim.speaker
+    return {
+        "id": claim.pk,
+        "public_id": str(claim.public_id),
+        "stance": placement.stance,
+        "blames": placement.blames.name if placement.blames_id else None,
+        "speaker": speaker.name if speaker else None,
+        "speaker_side": speaker.side.name if speaker and speaker.side_id else None,
+        "mode": claim.mode,
+        "outlet": claim.story.outlet.name,
+        "outlet_state_affiliated": claim.story.outlet.state_affiliated,
+        "via": [via.outlet.name for via in claim.via.all()],
+        "story": claim.story.headline,
+        "story_url": claim.story.url,
+        "published_on": _iso(claim.story.published_on),
+        "said_on": _iso(claim.said_on),
+        "quote": claim.quote,
+        "figures": [_figure(f) for f in claim.figures.all()],
+        "status": claim.status,
+        "published": claim.is_published,
+        "reviews": [{"rating": r.rating, "published_at": _iso(r.published_at)} for r in claim.reviews.all()],
+        "notes": [_note(a) for a in claim.annotations.all()],
+    }
+
+
 def dispute_export(dispute: Dispute, *, include_internal: bool = False) -> dict[str, Any]:
     """The dispute, its claims (with figures, reviews and notes) and its notes, as plain data."""
     notes = Annotation.objects.active().select_related("author").order_by("created_at", "id")
     if not include_internal:
         notes = notes.filter(is_public=True)
+    published_reviews = Review.objects.filter(is_published=True, withdrawn_at__isnull=True).order_by("published_at")
+    claims = Claim.objects.with_card_data().prefetch_related(
+        Prefetch("reviews", published_reviews), Prefetch("annotations", notes)
+    )
     placements = (
-        ClaimDispute.objects.filter(dispute=dispute, claim__withdrawn_at__isnull=True)
-        .select_related("blames", "claim__speaker__side", "claim__story__outlet")
-        .prefetch_related(
-            Prefetch("claim__figures", Figure.objects.select_related("whose", "scope")),
-            "claim__via__outlet",
-            Prefetch(
-                "claim__reviews",
-                Review.objects.filter(is_published=True, withdrawn_at__isnull=True).order_by("published_at"),
-            ),
-            Prefetch("claim__annotations", notes),
-        )
+        ClaimDispute.objects.filter(dispute=dispute)
+        .active()
+        .select_related("blames")
+        .prefetch_related(Prefetch("claim", claims))
         .order_by("claim__story__published_on", "claim__story_id", "claim__start", "claim_id")
     )
-    claims = []
-    for placement in placements:
-        claim: Claim = placement.claim
-        speaker = claim.speaker
-        claims.append(
-            {
-                "id": claim.pk,
-                "public_id": str(claim.public_id),
-                "stance": placement.stance,
-                "blames": placement.blames.name if placement.blames_id else None,
-                "speaker": speaker.name if speaker else None,
-                "speaker_side": speaker.side.name if speaker and speaker.side_id else None,
-                "mode": claim.mode,
-                "outlet": claim.story.outlet.name,
-                "outlet_state_affiliated": claim.story.outlet.state_affiliated,
-                "via": [via.outlet.name for via in claim.via.all()],
-                "story": claim.story.headline,
-                "story_url": claim.story.url,
-                "published_on": claim.story.published_on.isoformat() if claim.story.published_on else None,
-                "said_on": claim.said_on.isoformat() if claim.said_on else None,
-                "quote": claim.quote,
-                "figures": [
-                    {
-                        "measure": f.measure,
-                        "counted": f.counted,
-                        "whose": f.whose.name if f.whose_id else None,
-                        "scope": f.scope.label if f.scope_id else None,
-                        "tally": f.tally,
-                        "qualifier": f.qualifier,
-                        "value": f.value,
-                        "low": f.low,
-                        "high": f.high,
-                        "approximate": f.approximate,
-                        "raw": f.raw,
-                        "as_of": f.as_of.isoformat() if f.as_of else None,
-                        "text": _figure_text(f),
-                    }
-                    for f in claim.figures.all()
-                ],
-                "status": claim.status,
-                "published": claim.is_published,
-                "reviews": [
-                    {"rating": r.rating, "published_at": r.published_at.isoformat() if r.published_at else None}
-                    for r in claim.reviews.all()
-                ],
-                "notes": [_note(a) for a in claim.annotations.all()],
-            }
-        )
     return {
         "dispute": {
             "id": dispute.pk,
@@ -147,14 +130,14 @@ def dispute_export(dispute: Dispute, *, include_internal: bool = False) -> dict[
             "kind": dispute.kind,
             "status": dispute.status,
             "place": dispute.place,
-            "event_start": dispute.event_start.isoformat() if dispute.event_start else None,
-            "event_end": dispute.event_end.isoformat() if dispute.event_end else None,
+            "event_start": _iso(dispute.event_start),
+            "event_end": _iso(dispute.event_end),
             "summary": dispute.summary,
             "published": dispute.is_published,
         },
         "includes_internal_notes": include_internal,
         "exported_at": timezone.now().isoformat(),
-        "claims": claims,
+        "claims": [_claim(placement) for placement in placements],
         "notes": [_note(a) for a in notes.filter(dispute=dispute)],
     }
 

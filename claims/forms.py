@@ -8,6 +8,7 @@ so the form also works without JavaScript.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.db.models.functions import Greatest
 
 from claims.models import Actor, ActorAlias, Claim, ClaimDispute, Dispute, Figure, Scope, Side, Statement
+from claims.services import CLAIM_EDITABLE_FIELDS
 from sources.models import Outlet
 
 NEW_DISPUTE = "new"
@@ -241,7 +243,8 @@ class ClaimLogForm(forms.Form):
 class ClaimEditForm(forms.Form):
     """A claim's editable fields, with the version the editor opened (for conflict detection).
 
-    Fields the user may not change are disabled: their submitted values are ignored.
+    Fields not in ``editable`` (claims.services.editable_claim_fields) are disabled: their
+    submitted values are ignored.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -253,15 +256,10 @@ class ClaimEditForm(forms.Form):
     )
     status = forms.ChoiceField(choices=Claim.Status.choices)
 
-    CONTENT_FIELDS = ("mode", "speaker", "said_on", "statement")
-
-    def __init__(self, *args: Any, can_edit: bool = True, can_change_status: bool = True, **kwargs: Any):
+    def __init__(self, *args: Any, editable: Collection[str] = CLAIM_EDITABLE_FIELDS, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        if not can_edit:
-            for name in self.CONTENT_FIELDS:
-                self.fields[name].disabled = True
-        if not can_change_status:
-            self.fields["status"].disabled = True
+        for name in CLAIM_EDITABLE_FIELDS:
+            self.fields[name].disabled = name not in editable
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -278,6 +276,17 @@ class ClaimEditForm(forms.Form):
             "said_on": claim.said_on,
             "statement": claim.statement_id,
             "status": claim.status,
+        }
+
+    def values(self) -> dict[str, Any]:
+        """The submitted fields by name, records as ids (as claims.conflicts compares them)."""
+        data = self.cleaned_data
+        return {
+            "mode": data["mode"],
+            "speaker": data["speaker"].pk if data.get("speaker") else None,
+            "said_on": data.get("said_on"),
+            "statement": data["statement"].pk if data.get("statement") else None,
+            "status": data["status"],
         }
 
 

@@ -183,7 +183,21 @@ def claim_dispute_set(*, claim: Claim, link: DisputeLink) -> ClaimDispute:
     return placed
 
 
-CLAIM_EDITABLE_FIELDS = ("mode", "speaker", "said_on", "statement", "status")
+# What a claim says (changed with claims.change_claim) and its verification status (changed with
+# claims.change_claim_status, which fact-checkers hold too).
+CLAIM_CONTENT_FIELDS = ("mode", "speaker", "said_on", "statement")
+CLAIM_EDITABLE_FIELDS = (*CLAIM_CONTENT_FIELDS, "status")
+
+
+def editable_claim_fields(user: Any) -> frozenset[str]:
+    """The claim fields ``user`` may change. The one rule for the claim's edit form and restore
+    button, the API's PATCH and the admin: each asks this before calling claim_update."""
+    fields: set[str] = set()
+    if user.has_perm("claims.change_claim"):
+        fields.update(CLAIM_CONTENT_FIELDS)
+    if user.has_perm("claims.change_claim_status"):
+        fields.add("status")
+    return frozenset(fields)
 
 
 @transaction.atomic

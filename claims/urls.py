@@ -1,11 +1,14 @@
 """The desk's pages. Each views module owns its URL patterns; they are all mounted here."""
 
 from claims.views import (
+    claim_edit,
     claim_pages,
     desk,
     disputes,
     merges,
+    notes,
     people,
+    publishing,
     reviews,
     revisions,
     search,
@@ -23,6 +26,9 @@ urlpatterns = [
     *stories.urlpatterns,
     *disputes.urlpatterns,
     *claim_pages.urlpatterns,
+    *claim_edit.urlpatterns,
+    *publishing.urlpatterns,
+    *notes.urlpatterns,
     *search.urlpatterns,
     *people.urlpatterns,
     *reviews.urlpatterns,

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from pghistory.models import Events
 
-from core.history import HISTORY_SKIP, describe_values, event_model_of, fields_changed_since
+from core.history import event_changes, event_model_of, fields_changed_since
 from core.versioning import EditConflict, save_versioned
 
 # Fields the system keeps: shown, never edited in the admin.
@@ -123,6 +123,10 @@ class VersionedAdmin(admin.ModelAdmin):
 # --- History from django-pghistory ------------------------------------------------------------
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 class HistoryAdminMixin:
     """The History button shows the database-level history of the object and its inline rows."""
 
@@ -160,16 +164,11 @@ class HistoryAdminMixin:
         for event in events:
             context = event.pgh_context or {}
             tracked = event.pgh_obj_model.rsplit(".", 1)[-1]
+            changes, values = [], []
             if event.pgh_label == "update":
-                changes = [
-                    (key, "" if old is None else str(old), "" if new is None else str(new))
-                    for key, (old, new) in sorted((event.pgh_diff or {}).items())
-                    if key not in HISTORY_SKIP
-                ]
-                values = []
+                changes = [(c.column, _text(c.before), _text(c.after)) for c in event_changes(event)]
             else:
-                changes = []
-                values = describe_values(event.pgh_data or {})
+                values = [(c.column, _text(c.after)) for c in event_changes(event)][:8]
             rows.append(
                 {
                     "when": event.pgh_created_at,

@@ -7,15 +7,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from claims.models import Claim, Dispute, Figure
+from claims.models import Claim, Dispute
 
 MAX_EXPORT_ROWS = 5000
-
-
-def _figure_text(figure: Figure) -> str:
-    whose = f" {figure.whose.name}" if figure.whose_id else ""
-    scope = f" [{figure.scope.label}]" if figure.scope_id else ""
-    return f"{figure.get_qualifier_display()} {figure.value}{whose} {figure.counted} {figure.measure}{scope}"
 
 
 def claim_rows(claims: list[Claim], request: Any) -> list[dict[str, Any]]:
@@ -42,7 +36,7 @@ def claim_rows(claims: list[Claim], request: Any) -> list[dict[str, Any]]:
                     "published_on": claim.story.published_on.isoformat() if claim.story.published_on else "",
                     "said_on": claim.said_on.isoformat() if claim.said_on else "",
                     "quote": claim.quote,
-                    "figures": "; ".join(_figure_text(f) for f in claim.shown_figures),
+                    "figures": "; ".join(f.label for f in claim.shown_figures),
                     "status": claim.status,
                     "ratings": "; ".join(r.rating for r in claim.shown_reviews),
                 }

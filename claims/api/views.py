@@ -15,7 +15,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import mixins, serializers, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -226,11 +226,14 @@ class ClaimViewSet(ReadViewSet):
         responses={200: ClaimSerializer, **PRECONDITION_ERRORS},
     )
     def partial_update(self, request: Request, public_id: str) -> Response:
-        """Change mode, speaker, date, statement or status. Fact-checkers may change the status only."""
+        """Change mode, speaker, date, statement or status, as the desk role allows
+        (claims.services.editable_claim_fields): fact-checkers may change the status only."""
         changes = self._valid(inputs.ClaimUpdateSerializer, partial=True)
-        if set(changes) <= {"status"} and request.user.has_perm("claims.change_claim_status"):
-            pass
-        else:
+        editable = services.editable_claim_fields(request.user)
+        refused = sorted(set(changes) - editable)
+        if refused:
+            raise exceptions.PermissionDenied(f"Your desk role does not allow changing {', '.join(refused)}.")
+        if not editable:
             self.require("claims.change_claim")
         claim = self.get_object()
         version = expected_version(request)

@@ -67,9 +67,15 @@ class Statement(Versioned):
 
 
 class ClaimQuerySet(models.QuerySet):
+    @staticmethod
+    def active_condition(prefix: str = "") -> Q:
+        """The rule for a claim in use (not withdrawn), for claims reached through ``prefix``
+        ("claim__" from a figure or a place in a dispute): one definition for every filter."""
+        return Q(**{f"{prefix}withdrawn_at__isnull": True})
+
     def active(self) -> ClaimQuerySet:
         """Claims not withdrawn."""
-        return self.filter(withdrawn_at__isnull=True)
+        return self.filter(self.active_condition())
 
     def visible(self) -> ClaimQuerySet:
         """What may leave the desk (claims/visibility.py): published, not withdrawn, in a visible dispute."""
@@ -79,9 +85,11 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(dispute_links__dispute=dispute)
 
     def with_card_data(self) -> ClaimQuerySet:
-        """Everything a claim card shows, in a fixed number of queries."""
-        return self.select_related("speaker__side", "story__outlet", "statement", "revision").prefetch_related(
-            "figures__whose", "figures__scope", "via__outlet", "speaker__roles"
+        """Everything a claim card or list row shows (speaker, side and roles, outlet, statement,
+        figures with whose and scope, the outlets it came via) in a fixed number of queries: the
+        one definition for the dispute page's cards, the claim page, lists, search and exports."""
+        return self.select_related("speaker__side", "story__outlet", "statement__speaker").prefetch_related(
+            models.Prefetch("figures", Figure.objects.select_related("whose", "scope")), "via__outlet", "speaker__roles"
         )
 
 
@@ -238,6 +246,12 @@ class ClaimVia(models.Model):
         return f"via {self.outlet}"
 
 
+class ClaimDisputeQuerySet(models.QuerySet):
+    def active(self) -> ClaimDisputeQuerySet:
+        """Places of claims in use (not withdrawn): the claim's rule, through the join."""
+        return self.filter(ClaimQuerySet.active_condition("claim__"))
+
+
 class ClaimDispute(models.Model):
     """How a claim sits in one dispute: asserts, denies, or counters with another version."""
 
@@ -258,6 +272,8 @@ class ClaimDispute(models.Model):
         help_text="For attribution disputes: the side this claim holds responsible.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimDisputeQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -350,6 +366,24 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return self.raw or f"{self.get_qualifier_display()} {self.value} {self.measure}"
+
+    @property
+    def label(self) -> str:
+        """The figure in one line of text, for exports: "at least 60 killed civilians (Azerbaijan)
+        in Ganja [increment], as of 2020-10-21". Needs ``whose`` and ``scope`` loaded."""
+        parts = [self.get_qualifier_display(), f"{self.value:,}", self.get_measure_display().lower()]
+        if self.counted != Figure.Counted.UNSPECIFIED:
+            parts.append(self.get_counted_display().lower())
+        text = " ".join(parts)
+        if self.whose_id:
+            text += f" ({self.whose.name})"
+        if self.scope_id:
+            text += f" in {self.scope.label}"
+        if self.tally == Figure.Tally.INCREMENT:
+            text += " [increment]"
+        if self.as_of:
+            text += f", as of {self.as_of.isoformat()}"
+        return text
 
     def comparable_key(self) -> tuple:
         return (self.measure, self.whose_id, self.scope_id)

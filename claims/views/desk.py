@@ -7,10 +7,7 @@ that list; without JavaScript the links reload the page).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -19,37 +16,11 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from claims.models import Annotation, Claim, ClaimDispute, Dispute
+from claims.views.common import paginate
 from sources.models import Story
 
 PER_PAGE = 15
 LISTS = ("disputes", "waiting", "stories", "notes")
-HTMX_ONLY_PARAMS = ("list", "part")
-
-
-def paginate(
-    request: HttpRequest, items: Any, *, per_page: int, param: str = "page", hx: dict[str, str] | None = None
-) -> Page:
-    """A page of ``items`` from ``?<param>=``, with links that keep the rest of the query string.
-
-    ``page.previous_url``/``next_url`` are plain links (the page works without JavaScript);
-    ``previous_hx``/``next_hx`` add ``hx`` so the view can answer htmx with just the fragment.
-    """
-    page = Paginator(items, per_page).get_page(request.GET.get(param))
-
-    def url(number: int, extra: dict[str, str] | None = None) -> str:
-        query = request.GET.copy()
-        for name in HTMX_ONLY_PARAMS:
-            query.pop(name, None)
-        query[param] = str(number)
-        if extra:
-            query.update(extra)
-        return "?" + query.urlencode()
-
-    page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
-    page.next_url = url(page.next_page_number()) if page.has_next() else None
-    page.previous_hx = url(page.previous_page_number(), hx) if page.has_previous() else None
-    page.next_hx = url(page.next_page_number(), hx) if page.has_next() else None
-    return page
 
 
 def disputes_by_activity():
@@ -57,7 +28,8 @@ def disputes_by_activity():
     it, or a note on it (claims.DisputeActivity, kept by database triggers and indexed); claim
     counts are worked out for the rows of the page only."""
     claim_count = (
-        ClaimDispute.objects.filter(dispute=OuterRef("pk"), claim__withdrawn_at__isnull=True)
+        ClaimDispute.objects.filter(dispute=OuterRef("pk"))
+        .active()
         .values("dispute")
         .annotate(n=Count("*"))
         .values("n")

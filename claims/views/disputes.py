@@ -9,34 +9,26 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import services
 from claims.charts import comparable_charts
 from claims.exports import dispute_csv, dispute_export
 from claims.figures import spreads
-from claims.forms import AnnotationForm, VersionForm
-from claims.models import Annotation, Claim, ClaimDispute, Dispute, Figure, Review
-from claims.views.desk import paginate
+from claims.forms import AnnotationForm
+from claims.models import Claim, ClaimDispute, Dispute, Figure, Review
+from claims.views.common import paginate
+from claims.views.notes import note_add, notes_context
 from core.diffing import SideBySide, closest_pairs
-from core.errors import DomainError
-from core.markdown import render_markdown
-from core.versioning import EditConflict
 
 CARDS_PER_PAGE = 60
-NOTES_PER_PAGE = 20
 VERSIONS_PER_STATEMENT = 8
 OWN_VOICE = "Outlets' own voice"
 NO_SIDE = "No side"
@@ -48,17 +40,13 @@ BLAME_KINDS = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION
 
 def placements_for(dispute: Dispute) -> QuerySet[ClaimDispute]:
     """The dispute's claims (withdrawn ones left out) with everything a card shows."""
+    reviews = Review.objects.filter(withdrawn_at__isnull=True).select_related("reviewer").order_by("created_at")
     return (
-        ClaimDispute.objects.filter(dispute=dispute, claim__withdrawn_at__isnull=True)
-        .select_related("blames", "claim__speaker__side", "claim__story__outlet", "claim__statement")
+        ClaimDispute.objects.filter(dispute=dispute)
+        .active()
+        .select_related("blames")
         .prefetch_related(
-            Prefetch("claim__figures", Figure.objects.select_related("whose", "scope")),
-            "claim__via__outlet",
-            "claim__speaker__roles",
-            Prefetch(
-                "claim__reviews",
-                Review.objects.filter(withdrawn_at__isnull=True).select_related("reviewer").order_by("created_at"),
-            ),
+            Prefetch("claim", Claim.objects.with_card_data().prefetch_related(Prefetch("reviews", reviews)))
         )
         .annotate(note_count=Count("claim__annotations", filter=Q(claim__annotations__withdrawn_at__isnull=True)))
         .order_by("claim__speaker__side__name", "claim__story__published_on", "claim__story_id", "claim__start")
@@ -120,8 +108,12 @@ class BlameRow:
 def who_blames_whom(dispute: Dispute) -> list[BlameRow]:
     """Each party's version of who did it: per voice, which side its claims hold responsible."""
     rows: dict[str, BlameRow] = {}
-    placements = ClaimDispute.objects.filter(dispute=dispute, claim__withdrawn_at__isnull=True).values_list(
-        "claim__speaker_id", "claim__speaker__side__name", "claim__story__outlet__name", "blames__name", "stance"
+    placements = (
+        ClaimDispute.objects.filter(dispute=dispute)
+        .active()
+        .values_list(
+            "claim__speaker_id", "claim__speaker__side__name", "claim__story__outlet__name", "blames__name", "stance"
+        )
     )
     for speaker_id, side, outlet, blames, stance in placements:
         voice = f"{outlet} (own voice)" if speaker_id is None else side or NO_SIDE
@@ -188,18 +180,6 @@ def statement_versions(dispute: Dispute) -> list[StatementVersions]:
     return result
 
 
-def dispute_notes(request: HttpRequest, dispute: Dispute, *, last: bool = False) -> Any:
-    notes = Annotation.objects.active().filter(dispute=dispute).select_related("author").order_by("created_at", "id")
-    if last:
-        page = Paginator(notes, NOTES_PER_PAGE).get_page(-1)
-        page.previous_url = page.next_url = None
-    else:
-        page = paginate(request, notes, per_page=NOTES_PER_PAGE, param="notes_page")
-    for note in page:
-        note.html = render_markdown(note.body)
-    return page
-
-
 def _surviving(dispute: Dispute) -> Dispute:
     seen = set()
     while dispute.merged_into_id and dispute.pk not in seen:
@@ -222,7 +202,7 @@ def cards_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
 def page_context(request: HttpRequest, dispute: Dispute, *, note_form: AnnotationForm | None = None) -> dict[str, Any]:
     context = cards_context(request, dispute)
     figures = list(
-        Figure.objects.filter(claim__dispute_links__dispute=dispute, claim__withdrawn_at__isnull=True)
+        Figure.objects.filter(claim__in=Claim.objects.active().for_dispute(dispute))
         .select_related("whose", "scope", "claim__speaker__side", "claim__story__outlet")
         .order_by("as_of", "id")
     )
@@ -235,11 +215,7 @@ def page_context(request: HttpRequest, dispute: Dispute, *, note_form: Annotatio
         spreads=spreads(figures),
         blame_rows=who_blames_whom(dispute) if dispute.kind in BLAME_KINDS else [],
         statements=statement_versions(dispute),
-        notes=dispute_notes(request, dispute),
-        note_form=note_form or AnnotationForm(auto_id="note_%s"),
-        note_add_url=reverse("claims:dispute_note_add", args=[dispute.pk]),
-        can_annotate=request.user.has_perm("claims.add_annotation"),
-        can_edit_notes=request.user.has_perm("claims.change_annotation"),
+        **notes_context(request, dispute, reverse("claims:dispute_note_add", args=[dispute.pk]), form=note_form),
         can_publish=request.user.has_perm("claims.publish_dispute"),
     )
     return context
@@ -277,73 +253,21 @@ def dispute_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     return response
 
 
-def publish_toggle(
-    request: HttpRequest, obj: Claim | Dispute, publish_service: Callable[..., Any], *, published: str, unpublished: str
-) -> HttpResponse:
-    """Publish or unpublish ``obj`` with ``publish_service`` (already bound to it) from a form
-    carrying the version the editor saw."""
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("The form is missing the version you saw.", status=400)
-    publish = request.POST.get("publish") == "1"
-    try:
-        publish_service(expected_version=form.cleaned_data["version"], publish=publish)
-    except EditConflict as conflict:
-        messages.error(request, f"{conflict.message} Nothing was changed: look again and retry.")
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, published if publish else unpublished)
-    return redirect(obj)
-
-
-@require_POST
-@login_required
-@permission_required("claims.publish_dispute", raise_exception=True)
-def dispute_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    dispute = get_object_or_404(Dispute, pk=pk)
-    return publish_toggle(
-        request,
-        dispute,
-        partial(services.dispute_publish, dispute=dispute),
-        published="Dispute published.",
-        unpublished="Dispute unpublished: partners no longer see it.",
-    )
-
-
 @require_POST
 @login_required
 @permission_required("claims.add_annotation", raise_exception=True)
 def dispute_note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a note to the dispute's thread; htmx gets the new thread, a plain post a redirect."""
+    """Add a note to the dispute's thread (claims.views.notes)."""
     dispute = get_object_or_404(Dispute, pk=pk)
-    form = AnnotationForm(request.POST, auto_id="note_%s")
-    if form.is_valid():
-        try:
-            services.annotation_add(
-                author=request.user, body=form.cleaned_data["body"], is_public=form.is_public, dispute=dispute
-            )
-        except DomainError as error:
-            form.add_error("body" if error.field == "body" else None, error.message)
-    status = 200 if form.is_valid() else 422
-    if not request.htmx:
-        if status == 200:
-            messages.success(request, "Note added.")
-            return redirect(f"{dispute.get_absolute_url()}#notes")
+
+    def whole_page(form: AnnotationForm) -> HttpResponse:
         return render(request, "claims/dispute_detail.html", page_context(request, dispute, note_form=form), status=422)
-    context = {
-        "notes": dispute_notes(request, dispute, last=True),  # the last page, where the new note is
-        "note_form": AnnotationForm(auto_id="note_%s") if status == 200 else form,
-        "note_add_url": request.path,
-        "can_annotate": True,
-        "can_edit_notes": request.user.has_perm("claims.change_annotation"),
-    }
-    return render(request, "claims/_notes.html", context, status=status)
+
+    return note_add(request, dispute, whole_page=whole_page)
 
 
 urlpatterns = [
     path("disputes/<int:pk>/", dispute_detail, name="dispute_detail"),
     re_path(r"^disputes/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|json)$", dispute_export_view, name="dispute_export"),
-    path("disputes/<int:pk>/publish/", dispute_publish_view, name="dispute_publish"),
     path("disputes/<int:pk>/notes/", dispute_note_add, name="dispute_note_add"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.merging import actor_merge, dispute_merge, merge_undo
 from claims.models import Actor, ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Merge, Statement
-from claims.views.desk import paginate
+from claims.views.common import paginate
 from claims.views.people import PER_PAGE
 from core.errors import DomainError
 
@@ -31,7 +31,7 @@ def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, cand
     raw = request.POST.get("duplicate") or request.GET.get("duplicate")
     if raw and duplicate is None:
         context["error"] = f"There is no {kind} numbered “{raw[:30]}”."
-        status = 400
+        status = 422
     if duplicate is not None:
         context["counts"] = counts_for(duplicate)
     if request.method == "POST" and duplicate is not None:
@@ -40,14 +40,14 @@ def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, cand
             merge = merger(survivor=survivor, duplicate=duplicate, user=request.user)
         except DomainError as error:
             context["error"] = error.message
-            status = 400
+            status = 422
         else:
             moved = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in merge.moved_counts().items())
             messages.success(request, f"Merged {duplicate} into {survivor}: {moved or 'nothing else'} moved.")
             return redirect(survivor)
     elif request.method == "POST":
         context["error"] = context.get("error") or f"Choose the duplicate {kind} to merge."
-        status = 400
+        status = 422
     return render(request, "claims/merge_confirm.html", context, status=status)
 
 
@@ -96,7 +96,7 @@ def merge_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         back = merge_undo(merge=merge, user=request.user)
     except DomainError as error:
-        return render(request, "claims/merge_list.html", _list_context(request, error.message), status=400)
+        return render(request, "claims/merge_list.html", _list_context(request, error.message), status=422)
     moved = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in back.items() if n)
     messages.success(
         request, f"Undid the merge of {merge.duplicate} into {merge.survivor}: {moved or 'nothing'} moved back."

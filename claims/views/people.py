@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Page
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from claims.merging import survivor_of
 from claims.models import Actor, Claim, Merge, Statement
-from claims.views.desk import paginate
+from claims.views.common import paginate
 from sources.models import Outlet, Story
 
 PER_PAGE = 25
@@ -85,7 +85,7 @@ def outlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         Story.objects.filter(outlet=outlet)
         .select_related("current_revision")
-        .annotate(claim_count=Count("claims", filter=Q(claims__withdrawn_at__isnull=True)))
+        .annotate(claim_count=Count("claims", filter=Claim.objects.active_condition("claims__")))
         .prefetch_related("sources__outlet")
         .order_by("-published_on", "-id"),
         param="stories_page",

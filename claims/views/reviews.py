@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -12,33 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claims.forms_reviews import ReviewForm
 from claims.models import Claim, Review
-from claims.ratings import BEST, SCALE, WORST, Rating
+from claims.ratings import BEST, SCALE, WORST
 from claims.reviewing import review_approve, review_draft, review_update
-from claims.views.desk import paginate
+from claims.views.common import paginate, posted_number
 from claims.views.people import PER_PAGE
 from core.errors import DomainError
 from core.versioning import EditConflict
-
-
-class ReviewForm(forms.Form):
-    rating = forms.ChoiceField(choices=Rating.choices, help_text="See “How we rate” for what each rating means.")
-    reasoning = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 10}),
-        max_length=20_000,
-        help_text="Markdown: **bold**, *italic*, lists, > quotes and [links](https://…).",
-    )
-    evidence = forms.CharField(
-        label="Evidence links",
-        required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One http(s) link per line.",
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-
-    def links(self) -> list[str]:
-        return self.cleaned_data["evidence"].splitlines()
 
 
 def _apply_error(form: ReviewForm, error: DomainError) -> None:
@@ -71,14 +51,14 @@ def review_new(request: HttpRequest, claim_id: int) -> HttpResponse:
     raw = request.POST.get("supersedes") or request.GET.get("supersedes")
     if raw:
         if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-            return render(request, "claims/review_form.html", {"claim": claim, "error": "Unknown review."}, status=400)
+            return render(request, "claims/review_form.html", {"claim": claim, "error": "Unknown review."}, status=422)
         supersedes = Review.objects.filter(pk=int(raw), claim=claim).first()
         if supersedes is None:
             return render(
                 request,
                 "claims/review_form.html",
                 {"claim": claim, "error": "There is no such review of this claim to correct."},
-                status=400,
+                status=422,
             )
     initial = {"rating": supersedes.rating, "evidence": "\n".join(supersedes.evidence)} if supersedes else {}
     form = ReviewForm(request.POST or None, initial=initial)
@@ -99,7 +79,7 @@ def review_new(request: HttpRequest, claim_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Draft saved. A second person must approve it before it is published.")
                 return redirect("claims:review_detail", pk=review.pk)
-        status = 400
+        status = 422
     context = {"claim": claim, "form": form, "supersedes": supersedes, "history": _history(claim)}
     return render(request, "claims/review_form.html", context, status=status)
 
@@ -164,12 +144,12 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 409
             except DomainError as error:
                 _apply_error(form, error)
-                status = 400
+                status = 422
             else:
                 messages.success(request, "Draft updated.")
                 return redirect("claims:review_detail", pk=review.pk)
         else:
-            status = 400
+            status = 422
     context = {"claim": claim, "form": form, "review": review, "history": _history(claim)}
     return render(request, "claims/review_form.html", context, status=status)
 
@@ -180,8 +160,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def review_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A second person approves a draft, which publishes it."""
     review = get_object_or_404(Review, pk=pk)
-    raw = request.POST.get("version", "")
-    version = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+    version = posted_number(request, "version") or 0
     try:
         review_approve(review=review, expected_version=version, approver=request.user)
     except EditConflict as conflict:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.models import Claim
 from claims.reanchoring import attention_items, claim_anchor_confirm, claim_reanchor
+from claims.views.common import posted_number
 from core.diffing import word_diff
 from core.errors import DomainError
 from core.versioning import EditConflict
@@ -67,8 +68,7 @@ def _flagged_claim(story_pk: int, claim_pk: int) -> Claim:
 
 
 def _version(request: HttpRequest) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+    return posted_number(request, "version") or 0  # none: refused as stale (409), like any wrong version
 
 
 @require_POST
@@ -78,8 +78,7 @@ def claim_reanchor_view(request: HttpRequest, pk: int, claim_pk: int) -> HttpRes
     """Anchor a flagged claim to the words the editor chose in the current text."""
     claim = _flagged_claim(pk, claim_pk)
     quote = request.POST.get("quote", "")
-    raw_hint = request.POST.get("start", "")
-    hint = int(raw_hint) if raw_hint.isascii() and raw_hint.isdigit() and len(raw_hint) < 10 else None
+    hint = posted_number(request, "start")
     target = reverse("claims:story_revisions", args=[pk])
     try:
         claim_reanchor(claim=claim, expected_version=_version(request), quote=quote, start_hint=hint)
@@ -88,7 +87,7 @@ def claim_reanchor_view(request: HttpRequest, pk: int, claim_pk: int) -> HttpRes
         return _revisions_page(request, pk, 409)
     except DomainError as error:
         messages.error(request, f"Claim {claim.pk} was not re-anchored: {error.message}")
-        return _revisions_page(request, pk, 400)
+        return _revisions_page(request, pk, 422)
     messages.success(request, f"Claim {claim.pk} is anchored to the new text.")
     return redirect(target)
 
@@ -107,7 +106,7 @@ def claim_keep_anchor_view(request: HttpRequest, pk: int, claim_pk: int) -> Http
         return _revisions_page(request, pk, 409)
     except DomainError as error:
         messages.error(request, error.message)
-        return _revisions_page(request, pk, 400)
+        return _revisions_page(request, pk, 422)
     messages.success(request, f"Claim {claim.pk} stays on revision {claim.revision.number}'s words.")
     return redirect(target)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -10,55 +9,12 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from claims.models import Actor, Claim, Dispute, Side
-from claims.search import KINDS, SearchFilters, load_results, search_hits
-from sources.models import Outlet
+from claims.forms_search import SearchForm
+from claims.models import Claim
+from claims.search import load_results, search_hits
 
 RESULTS_PER_PAGE = 20
 COMPARE_MIN, COMPARE_MAX = 2, 6
-
-
-class SearchForm(forms.Form):
-    """The search box and its filters. Django's fields refuse NUL bytes, unknown ids and bad dates."""
-
-    q = forms.CharField(label="Search", required=False, max_length=300, strip=True)
-    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything"), *KINDS.items()])
-    side = forms.ModelChoiceField(label="Side", required=False, queryset=Side.objects.all(), empty_label="Any side")
-    speaker = forms.ModelChoiceField(
-        label="Speaker", required=False, queryset=Actor.objects.active(), empty_label="Any speaker"
-    )
-    outlet = forms.ModelChoiceField(
-        label="Outlet", required=False, queryset=Outlet.objects.all(), empty_label="Any outlet"
-    )
-    dispute_kind = forms.ChoiceField(
-        label="Dispute kind", required=False, choices=[("", "Any kind"), *Dispute.Kind.choices]
-    )
-    status = forms.ChoiceField(
-        label="Claim status", required=False, choices=[("", "Any status"), *Claim.Status.choices]
-    )
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError("The date range ends before it starts.")
-        return data
-
-    def filters(self) -> SearchFilters:
-        data = self.cleaned_data
-        return SearchFilters(
-            q=data["q"],
-            kind=data["kind"],
-            side=data["side"],
-            speaker=data["speaker"],
-            outlet=data["outlet"],
-            dispute_kind=data["dispute_kind"],
-            status=data["status"],
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-        )
 
 
 @require_GET
@@ -74,7 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = Paginator(search_hits(filters), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context.update(filters=filters, page=page, results=load_results(page.object_list, filters))
     else:
-        status = 400
+        status = 422
     partial = request.htmx and not request.htmx.history_restore_request
     template = "claims/search.html#results" if partial else "claims/search.html"
     return render(request, template, context, status=status)
@@ -125,7 +81,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     for claim in claims:
         claim.role = claim.speaker.role_on(claim.said_on or claim.story.published_on) if claim.speaker else None
         claim.published_reviews = [r for r in claim.reviews.all() if r.is_published]
-    return render(request, "claims/compare.html", {"claims": claims, "error": error}, status=400 if error else 200)
+    return render(request, "claims/compare.html", {"claims": claims, "error": error}, status=422 if error else 200)
 
 
 urlpatterns = [

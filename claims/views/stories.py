@@ -1,15 +1,9 @@
-"""The story reader: a story's text with every claim highlighted, and logging a claim from it.
-
-The highlighted text is built here, not in a template, so that the text nodes in the page are
-exactly the revision's body: the browser's selection offsets (static/js/reader.js) then count
-the same code points as the server.
-"""
+"""The story reader: a story's text with every claim highlighted (claims.highlighting), and
+logging a claim from it."""
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -20,144 +14,19 @@ from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import services
 from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
+from claims.highlighting import highlighted_body, legend
 from claims.models import Actor, Claim, Dispute
-from claims.views.desk import paginate
+from claims.views.common import paginate
 from core.errors import DomainError
 from core.search import SEARCH_CONFIG
 from sources.models import Story
 
-SIDE_CLASSES = 6  # static/css/desk.css has side-1 .. side-6
-MAX_LANES = 4
 CLAIMS_PER_PAGE = 50
 DISPUTE_CHOICES_LIMIT = 500
-
-
-# --- Highlighting -----------------------------------------------------------------------------
-
-
-def side_class(claim: Claim) -> str:
-    """A stable CSS class for the side the claim speaks for (its colour and underline style)."""
-    if claim.speaker_id is None:
-        return "side-outlet"
-    side_id = claim.speaker.side_id
-    if side_id is None:
-        return "side-none"
-    return f"side-{(side_id - 1) % SIDE_CLASSES + 1}"
-
-
-def side_tag(claim: Claim) -> str:
-    """A short text label for the side, shown before each highlight (never colour alone)."""
-    if claim.speaker_id is None:
-        return "OUTLET"
-    side = claim.speaker.side
-    return side.key[:3].upper() if side else "—"
-
-
-def side_label(claim: Claim) -> str:
-    if claim.speaker_id is None:
-        return "the outlet's own voice"
-    side = claim.speaker.side
-    return f"{claim.speaker.name} ({side.name})" if side else claim.speaker.name
-
-
-def assign_lanes(claims: list[Claim]) -> dict[int, int]:
-    """Give overlapping claims different lanes (stacked underlines), like an interval graph
-    colouring: each claim takes the lowest lane free at its start."""
-    lane_ends: list[int] = []
-    lanes: dict[int, int] = {}
-    for claim in sorted(claims, key=lambda c: (c.start, -c.end, c.pk)):
-        for lane, end in enumerate(lane_ends):
-            if end <= claim.start:
-                lane_ends[lane] = claim.end
-                lanes[claim.pk] = lane
-                break
-        else:
-            lanes[claim.pk] = len(lane_ends)
-            lane_ends.append(claim.end)
-    return lanes
-
-
-@dataclass(frozen=True)
-class Segment:
-    text: str
-    start: int
-    claims: tuple[Claim, ...]  # outermost (lowest lane) first
-
-
-def segments(body: str, claims: list[Claim]) -> list[Segment]:
-    """Cut ``body`` at every claim boundary; each piece knows every claim covering it."""
-    spans = [c for c in claims if 0 <= c.start < c.end <= len(body)]
-    lanes = assign_lanes(spans)
-    cuts = sorted({0, len(body), *(c.start for c in spans), *(c.end for c in spans)})
-    result = []
-    for start, end in itertools.pairwise(cuts):
-        covering = tuple(sorted((c for c in spans if c.start <= start and end <= c.end), key=lambda c: lanes[c.pk]))
-        result.append(Segment(body[start:end], start, covering))
-    return result
-
-
-def highlighted_body(body: str, claims: list[Claim]) -> SafeString:
-    """The body as HTML: text escaped, each claim's span in nested <mark>s, nothing added between.
-
-    The first piece of each claim carries ``id="claim-<id>"`` (the target of links from the dispute
-    page) and is focusable; Enter or a click opens the claim (static/js/reader.js).
-    """
-    lanes = assign_lanes([c for c in claims if 0 <= c.start < c.end <= len(body)])
-    opened: set[int] = set()
-    parts: list[str] = []
-    for segment in segments(body, claims):
-        html = str(conditional_escape(segment.text))
-        for claim in reversed(segment.claims):
-            first = claim.pk not in opened
-            opened.add(claim.pk)
-            classes = f"hl {side_class(claim)} lane-{min(lanes[claim.pk], MAX_LANES - 1)}"
-            if claim.status == Claim.Status.RETRACTED:
-                classes += " hl-retracted"
-            url = reverse("claims:claim_detail", args=[claim.pk])
-            title = f"Claim by {side_label(claim)}: {claim.get_status_display().lower()}"
-            if first:
-                html = format_html(
-                    '<mark class="{} hl-start" id="claim-{}" data-claim="{}" data-href="{}" data-tag="{}" '
-                    'title="{}" tabindex="0" role="button">{}</mark>',
-                    classes,
-                    claim.pk,
-                    claim.pk,
-                    url,
-                    side_tag(claim),
-                    title,
-                    mark_safe(html),  # noqa: S308
-                )
-            else:
-                html = format_html(
-                    '<mark class="{}" data-claim="{}" data-href="{}" title="{}">{}</mark>',
-                    classes,
-                    claim.pk,
-                    url,
-                    title,
-                    mark_safe(html),  # noqa: S308
-                )
-        parts.append(str(html))
-    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
-
-
-def legend(claims: list[Claim]) -> list[dict[str, str]]:
-    seen: dict[str, dict[str, str]] = {}
-    for claim in claims:
-        css = side_class(claim)
-        if claim.speaker_id is None:
-            name = "Outlet's own voice"
-        elif claim.speaker.side_id is None:
-            name = "No side"
-        else:
-            name = claim.speaker.side.name
-        seen.setdefault(name, {"name": name, "css": css, "tag": side_tag(claim)})
-    return sorted(seen.values(), key=lambda item: item["name"])
 
 
 # --- Disputes to offer when logging a claim ---------------------------------------------------
@@ -317,7 +186,7 @@ def _log_claim(story: Story, form: ClaimLogForm, figure_forms: Any, user: Any) -
 @require_POST
 @login_required
 @permission_required(["claims.add_claim", "claims.add_claimdispute"], raise_exception=True)
-def claim_log(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Log a claim from the story. htmx gets the form back (and the refreshed text, out of band);
     a plain form post is redirected to the new highlight. Bad input: 422 and nothing written."""
     story = get_object_or_404(Story.objects.select_related("outlet", "current_revision"), pk=pk)
@@ -326,7 +195,7 @@ def claim_log(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimLogForm(request.POST, suggested=suggested, others=others, auto_id="log_%s")
     figure_forms = FigureFormSet(request.POST, prefix="figures")
     if not figure_forms.management_form.is_valid():
-        return HttpResponse("The figures part of the form is missing or damaged.", status=400)
+        return HttpResponse("The figures part of the form is missing or damaged.", status=422)
 
     if "add_figure" in request.POST:
         # Another empty figure row, nothing saved. Errors stay hidden: the editor is still typing.
@@ -395,7 +264,7 @@ def dispute_options(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("stories/<int:pk>/", story_detail, name="story_detail"),
-    path("stories/<int:pk>/claims/new/", claim_log, name="claim_log"),
+    path("stories/<int:pk>/claims/new/", claim_log_view, name="claim_log"),
     path("stories/<int:pk>/dispute-options/", dispute_options, name="dispute_options"),
     path("speakers/options/", speaker_options, name="speaker_options"),
 ]

@@ -52,7 +52,7 @@ def story_import_view(request: HttpRequest) -> HttpResponse:
     form = StoryImportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        status = 400
+        status = 422
         if form.is_valid():
             name, data = form.payload()
             try:

@@ -145,7 +145,7 @@ def suggestion_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         claim = suggestion_accept(story=story, fingerprint=request.POST.get("fingerprint", ""), user=request.user)
     except DomainError as error:
-        status = 409 if isinstance(error, SuggestionNotOffered) else 400
+        status = 409 if isinstance(error, SuggestionNotOffered) else 422
         return _render_panel(request, suggestions_offered(story), status=status, error=error.message)
     edit_url = reverse("claims:claim_edit", args=[claim.pk])
     if request.htmx:
@@ -165,7 +165,7 @@ def suggestion_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         suggestion_dismiss(story=story, fingerprint=request.POST.get("fingerprint", ""), user=request.user)
     except DomainError as exc:
-        error, status = exc.message, 409 if isinstance(exc, SuggestionNotOffered) else 400
+        error, status = exc.message, 409 if isinstance(exc, SuggestionNotOffered) else 422
     if request.htmx or error:
         return _render_panel(request, suggestions_offered(story), status=status, error=error)
     messages.success(request, "Suggestion dismissed for this story.")

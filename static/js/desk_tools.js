@@ -1,25 +1,10 @@
-// Search, story import and re-anchoring behaviour (desk part B). Loaded as a static file so the
-// Content-Security-Policy can stay at script-src 'self': no inline scripts or handlers.
+// Story import and re-anchoring behaviour. Loaded as a static file so the Content-Security-Policy
+// can stay at script-src 'self': no inline scripts or handlers. (Refused forms are swapped in by the
+// one htmx response rule in desk.js.)
 "use strict";
 
 (function () {
-  // 1. Validation errors come back as 400 with the form (or results) to show: let htmx swap
-  //    them in when the element that asked, or its target, says so with data-swap-errors.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var detail = event.detail;
-    var status = detail.xhr ? detail.xhr.status : 0;
-    if (status !== 400 && status !== 409) { return; }
-    var asker = detail.requestConfig && detail.requestConfig.elt;
-    var target = detail.target;
-    var wants = (asker && asker.closest && asker.closest("[data-swap-errors]")) ||
-                (target && target.closest && target.closest("[data-swap-errors]"));
-    if (wants) {
-      detail.shouldSwap = true;
-      detail.isError = false;
-    }
-  });
-
-  // 2. Upload progress for the story import form (htmx's xhr progress events).
+  // 1. Upload progress for the story import form (htmx's xhr progress events).
   function progressParts(form) {
     return {
       bar: form.querySelector("progress"),
@@ -44,7 +29,7 @@
     if (button) { button.disabled = true; }
   });
 
-  // 3. Re-anchoring: selecting words in a "now says" sentence fills that claim's form with the
+  // 2. Re-anchoring: selecting words in a "now says" sentence fills that claim's form with the
   //    exact words and their offset in the story text.
   function offsetWithin(container, node, offset) {
     var range = document.createRange();

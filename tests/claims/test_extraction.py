@@ -488,7 +488,7 @@ def test_accepting_without_javascript_redirects_to_the_edit_page(client, editor,
 
 @pytest.mark.parametrize(
     ("fingerprint", "status"),
-    [("0" * 64, 409), ("not-a-fingerprint", 400), ("", 400), ("é" * 64, 400)],
+    [("0" * 64, 409), ("not-a-fingerprint", 422), ("", 422), ("é" * 64, 422)],
 )
 def test_accepting_what_is_not_offered_is_refused_and_writes_nothing(client, editor, wire_story, fingerprint, status):
     client.force_login(editor)
@@ -523,7 +523,7 @@ def test_dismissed_suggestions_stay_dismissed_for_that_story(client, editor, wor
     assert suggestion.fingerprint in panel(client, other, HTTP_HX_REQUEST="true").content.decode()
     # dismissing again changes nothing; junk is refused
     assert client.post(url, {"fingerprint": suggestion.fingerprint}).status_code == 302
-    assert client.post(url, {"fingerprint": "x"}).status_code == 400
+    assert client.post(url, {"fingerprint": "x"}).status_code == 422
     assert SuggestionDismissal.objects.filter(story=wire_story).count() == 1
 
 

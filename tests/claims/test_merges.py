@@ -178,7 +178,7 @@ def test_bad_merge_requests_get_a_clear_4xx_and_change_nothing(client, editor):
         ({}, "Choose the duplicate actor"),
     ]:
         response = client.post(url, data)
-        assert response.status_code == 400, data
+        assert response.status_code == 422, data
         assert message in response.content.decode(), data
     assert not Merge.objects.exists()
     b.refresh_from_db()

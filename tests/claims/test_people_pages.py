@@ -188,7 +188,7 @@ def test_compare_refuses_bad_choices_with_a_clear_message(client, editor, value,
 
     response = client.get(reverse("claims:compare"), {"claims": value.format(a=a.pk)})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
 
 

@@ -177,7 +177,7 @@ def test_bad_drafts_are_refused_with_a_clear_message_and_nothing_written(client,
 
     response = client.post(reverse("claims:review_new", args=[claim.pk]), data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not Review.objects.filter(claim=claim).exists()
 

@@ -212,7 +212,7 @@ def test_bad_query_strings_get_a_clear_message_not_a_server_error(client, editor
 
     response = client.get(URL, params)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert response.context["results"] == []
 

@@ -15,8 +15,8 @@ from rest_framework.authtoken.models import Token
 from claims import reviewing, services
 from claims.models import Review
 from partners import feed
-from tests.api.conftest import LiveApi, make_key
 from tests.factories import DisputeFactory, StoryFactory, UserFactory
+from tests.live_api import LiveApi, make_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -150,9 +150,9 @@ def test_bad_reanchoring_is_refused_and_changes_nothing(client, editor, wire_sto
     url = reverse("claims:claim_reanchor", args=[story.pk, toll.pk])
 
     missing = client.post(url, {"quote": "99 people were killed", "version": toll.version})
-    assert missing.status_code == 400 and "not found in the story text" in missing.content.decode()
+    assert missing.status_code == 422 and "not found in the story text" in missing.content.decode()
     empty = client.post(url, {"quote": "  ", "version": toll.version})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     stale = client.post(url, {"quote": "13 people were killed", "version": toll.version - 1})
     assert stale.status_code == 409 and "changed by someone else" in stale.content.decode()
     bad_number = client.post(url, {"quote": "13 people", "start": "1e999", "version": "x"})

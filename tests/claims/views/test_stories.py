@@ -1,5 +1,5 @@
-"""The desk's home page and the story reader: lists, highlights, logging a claim, speaker lookup,
-roles, safety and bounded queries."""
+"""The story reader: the text exactly, every claim highlighted, logging a claim, speaker lookup,
+dispute suggestions, safety and bounded queries."""
 
 from __future__ import annotations
 
@@ -13,84 +13,18 @@ from django.urls import NoReverseMatch, reverse
 
 from claims import services
 from claims.models import Annotation, Claim, ClaimDispute, Dispute, Figure
-from claims.views.stories import highlighted_body, segments
 from sources.models import Story
-from tests.claims.test_dispute_page import assert_csp_safe, build_dispute, text_of
+from tests.claims.views.helpers import (
+    PASHINIAN_STORY,
+    UNCLAIMED,
+    assert_csp_safe,
+    body_text,
+    log_data,
+    text_of,
+)
 from tests.factories import ActorFactory, DisputeFactory, OutletFactory, SideFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
-
-PASHINIAN_STORY = "dailysabah-2020-10-21-pashinian"
-UNCLAIMED = "Nagorno-Karabakh lies within Azerbaijan but has been under the control of Armenian separatists"
-
-
-def log_data(**overrides) -> dict:
-    """A complete "Log claim" form post, as the browser sends it with one figure row."""
-    data = {
-        "quote": UNCLAIMED,
-        "prefix": "",
-        "suffix": "",
-        "start_hint": "",
-        "occurrence": "",
-        "mode": "paraphrase",
-        "speaker": "",
-        "said_on": "",
-        "statement": "",
-        "via": "",
-        "dispute": "",
-        "stance": "asserts",
-        "blames": "",
-        "new_dispute_title": "",
-        "new_dispute_kind": "other",
-        "figures-TOTAL_FORMS": "1",
-        "figures-INITIAL_FORMS": "0",
-        "figures-MIN_NUM_FORMS": "0",
-        "figures-MAX_NUM_FORMS": "12",
-        "figures-0-measure": "",
-        "figures-0-counted": "unspecified",
-        "figures-0-whose": "",
-        "figures-0-scope": "",
-        "figures-0-qualifier": "exact",
-        "figures-0-value": "",
-        "figures-0-raw": "",
-        "figures-0-as_of": "",
-        "figures-0-tally": "total",
-    }
-    data.update(overrides)
-    return data
-
-
-def body_text(html: str) -> str:
-    """The text inside #story-body, as a browser's text nodes hold it."""
-    inner = re.search(r'<div id="story-body"[^>]*>(.*?)</div>', html, re.S).group(1)
-    return unescape(re.sub(r"<[^>]+>", "", inner))
-
-
-# --- Who may see the desk ---------------------------------------------------------------------------
-
-
-def test_anonymous_visitor_is_sent_to_log_in(client, seeded):
-    response = client.get("/")
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
-    story = Story.objects.get(key=PASHINIAN_STORY)
-    assert client.get(story.get_absolute_url()).status_code == 302
-
-
-def test_outsider_without_a_role_cannot_see_the_desk_or_a_story(client, outsider, seeded):
-    client.force_login(outsider)
-    assert client.get("/").status_code == 403
-    story = Story.objects.get(key=PASHINIAN_STORY)
-    assert client.get(story.get_absolute_url()).status_code == 403
-    assert client.get(reverse("claims:speaker_options"), {"speaker": "Pash"}).status_code == 403
-
-
-def test_viewer_reads_the_desk_and_the_story_but_gets_no_log_form(client, viewer, seeded):
-    client.force_login(viewer)
-    assert client.get("/").status_code == 200
-    story = Story.objects.get(key=PASHINIAN_STORY)
-    response = client.get(story.get_absolute_url())
-    assert response.status_code == 200
-    assert 'id="log-claim-form"' not in response.content.decode()
 
 
 def test_viewer_and_factchecker_cannot_log_a_claim(client, viewer, factchecker, seeded):
@@ -101,70 +35,6 @@ def test_viewer_and_factchecker_cannot_log_a_claim(client, viewer, factchecker, 
         client.force_login(user)
         assert client.post(url, log_data()).status_code == 403
     assert Claim.objects.count() == before
-
-
-# --- The desk ---------------------------------------------------------------------------------------
-
-
-def test_desk_lists_disputes_by_activity_waiting_claims_bare_stories_and_notes(client, editor, seeded):
-    quiet = DisputeFactory(title="A quiet dispute nobody touched")
-    busy = DisputeFactory(title="A dispute with a fresh note")
-    services.annotation_add(author=editor, body="Fresh internal note on the busy one", dispute=busy)
-    bare = StoryFactory(headline="A story nobody has read yet")
-    story = StoryFactory(headline="A story with an ungrouped claim")
-    waiting = services.claim_log(story=story, author=editor, quote="13 civilians were killed", speaker=ActorFactory())
-    client.force_login(editor)
-    response = client.get("/")
-    page = text_of(response)
-    disputes = page.split("Disputes, newest activity first")[1].split("Claims waiting")[0]
-    assert disputes.index(busy.title) < (disputes.index(quiet.title) if quiet.title in disputes else len(disputes))
-    assert str(waiting) in page.split("Claims waiting to be grouped")[1].split("Stories with no claims")[0]
-    assert bare.headline in page.split("Stories with no claims logged yet")[1].split("Recent notes")[0]
-    notes = page.split("Recent notes")[1]
-    assert "Internal Fresh internal note on the busy one" in notes
-    assert_csp_safe(response)
-
-
-def test_desk_lists_page_on_their_own_and_htmx_gets_one_list(client, editor, seeded):
-    stories = [StoryFactory(headline=f"Unread story {n:02}") for n in range(20)]
-    client.force_login(editor)
-    first = text_of(client.get("/"))
-    assert "Page 1 of" in first.split("Stories with no claims")[1]
-    second = client.get("/", {"stories_page": "2"})
-    assert second.status_code == 200
-    fragment = client.get("/", {"stories_page": "2", "list": "stories"}, HTTP_HX_REQUEST="true")
-    html = fragment.content.decode()
-    assert html.lstrip().startswith('<section id="desk-stories"')
-    assert "Disputes, newest activity first" not in html
-    shown = set(re.findall(r"Unread story \d\d", text_of(client.get("/")) + text_of(second)))
-    assert shown == {s.headline for s in stories}
-    assert client.get("/", {"stories_page": "nonsense"}).status_code == 200
-
-
-def test_desk_queries_are_bounded_and_do_not_grow_with_data(client, editor, django_assert_max_num_queries, seeded):
-    def add_data(n: int) -> None:
-        build_dispute(editor, claims=max(2, n))
-        for i in range(n):
-            StoryFactory(headline=f"Bare {i}")
-            claim = services.claim_log(story=StoryFactory(), author=editor, quote="13 civilians were killed")
-            services.annotation_add(author=editor, body=f"note {i}", claim=claim)
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/").status_code == 200
-        return len(queries)
-
-    client.force_login(editor)
-    add_data(1)  # every list has something to show
-    client.get("/")
-    few = count()
-    add_data(30)
-    with django_assert_max_num_queries(12):
-        client.get("/")
-    assert count() == few
-
-
-# --- The story reader ---------------------------------------------------------------------------------
 
 
 def test_reader_shows_the_text_exactly_with_every_claim_highlighted(client, editor, seeded):
@@ -178,30 +48,6 @@ def test_reader_shows_the_text_exactly_with_every_claim_highlighted(client, edit
         assert f'id="claim-{claim.pk}"' in html
     assert "data-tag=" in html  # a side tag, not colour alone
     assert_csp_safe(response)
-
-
-def test_overlapping_claims_are_nested_marks_and_every_piece_knows_its_claims(editor):
-    story = StoryFactory(body="Alpha beta gamma delta epsilon.")
-    side = SideFactory()
-    outer = services.claim_log(
-        story=story, author=editor, quote="Alpha beta gamma delta", speaker=ActorFactory(side=side)
-    )
-    inner = services.claim_log(story=story, author=editor, quote="beta gamma", mode=Claim.Mode.OUTLET_VOICE)
-    tail = services.claim_log(story=story, author=editor, quote="delta epsilon", mode=Claim.Mode.OUTLET_VOICE)
-    claims = list(Claim.objects.filter(story=story).select_related("speaker__side"))
-    pieces = segments(story.current_revision.body, claims)
-    assert "".join(p.text for p in pieces) == story.current_revision.body
-    covering = {p.text: {c.pk for c in p.claims} for p in pieces}
-    assert covering["Alpha "] == {outer.pk}
-    assert covering["beta gamma"] == {outer.pk, inner.pk}
-    assert covering["delta"] == {outer.pk, tail.pk}
-    assert covering[" epsilon"] == {tail.pk}
-    html = str(highlighted_body(story.current_revision.body, claims))
-    assert re.search(
-        rf'data-claim="{outer.pk}"[^>]*><mark [^>]*data-claim="{inner.pk}"[^>]*>beta gamma</mark></mark>', html
-    )
-    # overlapping claims take different lanes (stacked underlines)
-    assert "lane-1" in html
 
 
 def test_text_with_characters_outside_the_bmp_is_anchored_in_code_points(client, editor):
@@ -279,9 +125,6 @@ def test_story_reader_queries_do_not_grow_with_claims(client, editor, django_ass
     assert count(small) == count(big)
 
 
-# --- Speaker lookup and dispute suggestions ----------------------------------------------------------
-
-
 def test_speaker_options_find_an_actor_by_an_alias_spelling(client, editor, seeded):
     client.force_login(editor)
     html = client.get(reverse("claims:speaker_options"), {"speaker": "Pashinian"}).content.decode()
@@ -305,9 +148,6 @@ def test_dispute_options_suggest_disputes_sharing_the_speaker_or_words(client, e
     suggested = html.split('label="Suggested"')[1].split("</optgroup>")[0]
     diplomacy = Dispute.objects.get(key="diplomacy-ruled-out-2020-10")
     assert f'value="{diplomacy.pk}"' in suggested
-
-
-# --- Logging a claim ----------------------------------------------------------------------------------
 
 
 def test_editor_logs_a_claim_with_a_plain_form_post(client, editor, seeded):
@@ -422,12 +262,12 @@ def test_bad_input_gets_a_clear_422_and_writes_nothing(client, editor, seeded, o
     assert (Claim.objects.count(), Figure.objects.count(), Annotation.objects.count()) == before
 
 
-def test_a_damaged_figures_form_is_a_400(client, editor, seeded):
+def test_a_damaged_figures_form_is_a_422(client, editor, seeded):
     story = Story.objects.get(key=PASHINIAN_STORY)
     client.force_login(editor)
     data = log_data()
     del data["figures-TOTAL_FORMS"]
-    assert client.post(reverse("claims:claim_log", args=[story.pk]), data).status_code == 400
+    assert client.post(reverse("claims:claim_log", args=[story.pk]), data).status_code == 422
 
 
 def test_add_another_figure_adds_a_row_and_saves_nothing(client, editor, seeded):

@@ -1,0 +1,52 @@
+"""The search page's form: the search box and its filters."""
+
+from __future__ import annotations
+
+from django import forms
+
+from claims.models import Actor, Claim, Dispute, Side
+from claims.search import KINDS, SearchFilters
+from sources.models import Outlet
+
+
+class SearchForm(forms.Form):
+    """The search box and its filters. Django's fields refuse NUL bytes, unknown ids and bad dates."""
+
+    q = forms.CharField(label="Search", required=False, max_length=300, strip=True)
+    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything"), *KINDS.items()])
+    side = forms.ModelChoiceField(label="Side", required=False, queryset=Side.objects.all(), empty_label="Any side")
+    speaker = forms.ModelChoiceField(
+        label="Speaker", required=False, queryset=Actor.objects.active(), empty_label="Any speaker"
+    )
+    outlet = forms.ModelChoiceField(
+        label="Outlet", required=False, queryset=Outlet.objects.all(), empty_label="Any outlet"
+    )
+    dispute_kind = forms.ChoiceField(
+        label="Dispute kind", required=False, choices=[("", "Any kind"), *Dispute.Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label="Claim status", required=False, choices=[("", "Any status"), *Claim.Status.choices]
+    )
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The date range ends before it starts.")
+        return data
+
+    def filters(self) -> SearchFilters:
+        data = self.cleaned_data
+        return SearchFilters(
+            q=data["q"],
+            kind=data["kind"],
+            side=data["side"],
+            speaker=data["speaker"],
+            outlet=data["outlet"],
+            dispute_kind=data["dispute_kind"],
+            status=data["status"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )

@@ -1,0 +1,43 @@
+"""What every desk page shares: pagination that works with and without htmx, and reading a
+posted number without trusting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+HTMX_ONLY_PARAMS = ("list", "part")
+
+
+def paginate(
+    request: HttpRequest, items: Any, *, per_page: int, param: str = "page", hx: dict[str, str] | None = None
+) -> Page:
+    """A page of ``items`` from ``?<param>=``, with links that keep the rest of the query string.
+
+    ``page.previous_url``/``next_url`` are plain links (the page works without JavaScript);
+    ``previous_hx``/``next_hx`` add ``hx`` so the view can answer htmx with just the fragment.
+    """
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+
+    def url(number: int, extra: dict[str, str] | None = None) -> str:
+        query = request.GET.copy()
+        for name in HTMX_ONLY_PARAMS:
+            query.pop(name, None)
+        query[param] = str(number)
+        if extra:
+            query.update(extra)
+        return "?" + query.urlencode()
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
+    page.next_url = url(page.next_page_number()) if page.has_next() else None
+    page.previous_hx = url(page.previous_page_number(), hx) if page.has_previous() else None
+    page.next_hx = url(page.next_page_number(), hx) if page.has_next() else None
+    return page
+
+
+def posted_number(request: HttpRequest, name: str) -> int | None:
+    """The whole number posted as ``name`` (plain ASCII digits, at most nine), or None."""
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None

@@ -1,0 +1,242 @@
+"""The dispute page: cards by side or outlet, who blames whom, charts and spreads, statement
+versions, exports, bounded queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims import services
+from claims.models import Claim, Dispute, Figure
+from tests.claims.views.helpers import assert_csp_safe, build_dispute, text_of
+from tests.factories import (
+    DisputeFactory,
+    OutletFactory,
+    StoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+def test_dispute_page_shows_claims_in_columns_by_side_with_own_voice_apart(client, editor, factchecker):
+    dispute = build_dispute(editor, claims=8, reviewer=factchecker)
+    client.force_login(factchecker)
+    response = client.get(dispute.get_absolute_url())
+    assert response.status_code == 200
+    columns = re.findall(r'<h3 id="column-([^"]+)" class="column-title">([^<]+)', response.content.decode())
+    labels = [unescape(label).strip() for _, label in columns]
+    assert labels == ["Side A", "Side B", "Side C", "Outlets' own voice"]
+    page = text_of(response)
+    assert "State media" in page
+    assert "Denies" in page and "Asserts" in page
+    assert "Draft review" in page  # drafts are shown on the desk, marked
+    claim = Claim.objects.filter(dispute_links__dispute=dispute).first()
+    # every card's quote leads back to its highlighted place in the story
+    assert f'href="/stories/{claim.story_id}/#claim-{claim.pk}"' in response.content.decode()
+    assert_csp_safe(response)
+
+
+def test_dispute_page_by_outlet_groups_cards_by_outlet_and_htmx_gets_only_the_cards(client, editor):
+    dispute = build_dispute(editor, claims=6)
+    client.force_login(editor)
+    response = client.get(dispute.get_absolute_url(), {"by": "outlet"})
+    outlets = {c.story.outlet.name for c in Claim.objects.filter(dispute_links__dispute=dispute)}
+    titles = [t.strip() for t in re.findall(r'class="column-title">([^<]+)', response.content.decode())]
+    assert set(titles) == outlets
+    fragment = client.get(dispute.get_absolute_url(), {"by": "outlet", "part": "cards"}, HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<section id="cards"')
+    assert "<html" not in body and "Figures over time" not in body
+
+
+def test_who_blames_whom_lists_each_sides_version(client, editor):
+    dispute = build_dispute(editor, claims=8, kind=Dispute.Kind.ATTACK_ATTRIBUTION)
+    client.force_login(editor)
+    page = text_of(client.get(dispute.get_absolute_url()))
+    assert "Who blames whom" in page
+    # voice 0 (Side A) blames Side B, voice 1 (Side B) denies and blames Side C
+    assert re.search(r"Side A Side B \(\d+\)", page)
+    assert re.search(r"Side B Side C \(\d+\) [1-9]", page)
+
+
+def test_casualty_dispute_has_range_chart_and_spread_of_comparable_figures(client, editor):
+    dispute = build_dispute(editor, claims=8)
+    # a figure that is NOT comparable (other scope) must not enter the spread
+    other = Claim.objects.filter(dispute_links__dispute=dispute).first()
+    services.figure_add(
+        claim=other,
+        figure=services.FigureInput(measure=Figure.Measure.KILLED, value=5000, counted=Figure.Counted.CIVILIANS),
+    )
+    client.force_login(editor)
+    response = client.get(dispute.get_absolute_url())
+    html = response.content.decode()
+    assert "<svg" in html and 'class="range-chart"' in html
+    # one series per voice, each with its own shape named in the legend
+    assert re.search(r"Side A <span class=\"meta\">\(circle\)</span>", html)
+    assert re.search(r"Side B <span class=\"meta\">\(square\)</span>", html)
+    # "at least" figures are open-ended: drawn with an arrow
+    assert 'class="arrow"' in html
+    page = text_of(response)
+    assert "10 to 17 Side A civilians killed in Strike on 17 Oct: 8 sources, 7 apart (41%)" in page
+    assert "5,000" not in page.split("Claims side by side")[0]
+
+
+def test_statement_versions_are_shown_with_a_word_diff(client, editor):
+    dispute = build_dispute(editor, claims=12)
+    client.force_login(editor)
+    html = client.get(dispute.get_absolute_url()).content.decode()
+    assert "Versions of the same statement" in html
+    assert "<ins>" in html and "<del>" in html
+
+
+def test_annotation_with_script_is_rendered_as_harmless_text(client, editor):
+    dispute = build_dispute(editor, claims=2)
+    services.annotation_add(
+        author=editor, body="Look <script>alert('x')</script> **here** [x](javascript:alert(1))", dispute=dispute
+    )
+    client.force_login(editor)
+    response = client.get(dispute.get_absolute_url())
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    assert "javascript:alert" not in html
+    assert "<strong>here</strong>" in html
+    assert_csp_safe(response)
+
+
+def test_internal_and_public_notes_are_labelled(client, editor):
+    dispute = build_dispute(editor, claims=2)
+    client.force_login(editor)
+    html = client.get(dispute.get_absolute_url()).content.decode()
+    public = re.search(r'<article class="note note-public" id="note-\d+".*?</article>', html, re.S).group(0)
+    internal = re.search(r'<article class="note note-internal" id="note-\d+".*?</article>', html, re.S).group(0)
+    assert ">Public<" in public
+    assert "Internal: stays on the desk" in internal
+
+
+def test_withdrawn_claims_leave_the_dispute_page(client, editor):
+    dispute = build_dispute(editor, claims=3)
+    claim = Claim.objects.filter(dispute_links__dispute=dispute).order_by("id").first()
+    services.claim_withdraw(claim=claim, expected_version=claim.version, user=editor, reason="Logged twice.")
+    client.force_login(editor)
+    html = client.get(dispute.get_absolute_url()).content.decode()
+    assert f'id="card-{claim.pk}"' not in html
+
+
+def test_merged_dispute_redirects_to_the_surviving_one(client, editor):
+    survivor = DisputeFactory()
+    merged = DisputeFactory(merged_into=survivor)
+    client.force_login(editor)
+    response = client.get(merged.get_absolute_url())
+    assert response.status_code == 302 and response.url == survivor.get_absolute_url()
+
+
+# --- Exports ----------------------------------------------------------------------------------
+
+
+def test_csv_export_has_claims_and_only_public_notes_unless_asked(client, editor):
+    dispute = build_dispute(editor, claims=4)
+    client.force_login(editor)
+    url = reverse("claims:dispute_export", kwargs={"pk": dispute.pk, "fmt": "csv"})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    claims = [r for r in rows if r["record"] == "claim"]
+    assert len(claims) == 4
+    assert {r["note_visibility"] for r in rows if r["record"] != "claim"} == {"public"}
+    internal = list(csv.DictReader(io.StringIO(client.get(url, {"internal": "1"}).content.decode())))
+    labels = {r["note_visibility"] for r in internal if r["record"] != "claim"}
+    assert labels == {"public", "INTERNAL (not for publication)"}
+
+
+def test_csv_export_neutralises_formula_cells(client, editor):
+    outlet = OutletFactory(name='=HYPERLINK("http://evil")')
+    story = StoryFactory(outlet=outlet, body="-2+3 people said @SUM(A1) was wrong. And more text here.")
+    dispute = DisputeFactory()
+    services.claim_log(
+        story=story,
+        author=editor,
+        quote="-2+3 people said @SUM(A1) was wrong.",
+        mode=Claim.Mode.OUTLET_VOICE,
+        disputes=[services.DisputeLink(dispute=dispute)],
+    )
+    services.annotation_add(author=editor, body="\tTAB then =1+1", is_public=True, dispute=dispute)
+    client.force_login(editor)
+    response = client.get(reverse("claims:dispute_export", kwargs={"pk": dispute.pk, "fmt": "csv"}))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'-2+3 people said @SUM(A1) was wrong." in cells
+    assert '\'=HYPERLINK("http://evil")' in cells
+    assert "'\tTAB then =1+1" in cells
+    assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)
+
+
+def test_json_export_labels_internal_notes_only_when_asked(client, editor):
+    dispute = build_dispute(editor, claims=3)
+    client.force_login(editor)
+    url = reverse("claims:dispute_export", kwargs={"pk": dispute.pk, "fmt": "json"})
+    data = json.loads(client.get(url).content)
+    assert data["includes_internal_notes"] is False
+    assert data["dispute"]["title"] == dispute.title
+    assert len(data["claims"]) == 3
+    assert all(note["visibility"] == "public" for c in data["claims"] for note in c["notes"])
+    assert data["claims"][0]["figures"][0]["measure"] == "killed"
+    full = json.loads(client.get(url, {"internal": "1"}).content)
+    visibilities = {note["visibility"] for c in full["claims"] for note in c["notes"]} | {
+        n["visibility"] for n in full["notes"]
+    }
+    assert visibilities == {"public", "internal"}
+    assert all(n["label"] == "INTERNAL (not for publication)" for n in full["notes"] if n["visibility"] == "internal")
+
+
+def test_export_of_unknown_format_or_dispute_is_404(client, editor):
+    dispute = build_dispute(editor, claims=1)
+    client.force_login(editor)
+    assert client.get(f"/disputes/{dispute.pk}/export.xlsx").status_code == 404
+    assert client.get("/disputes/999999/export.csv").status_code == 404
+
+
+def test_outsider_cannot_export(client, editor, outsider):
+    dispute = build_dispute(editor, claims=1)
+    client.force_login(outsider)
+    assert client.get(reverse("claims:dispute_export", kwargs={"pk": dispute.pk, "fmt": "json"})).status_code == 403
+
+
+# --- Bounded queries --------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_dispute_page_queries_are_bounded_and_do_not_grow_with_claims(
+    client, editor, factchecker, django_assert_max_num_queries
+):
+    small = build_dispute(editor, claims=6, reviewer=factchecker)
+    big = build_dispute(editor, claims=63, reviewer=factchecker)
+    client.force_login(editor)
+    _queries(client, small.get_absolute_url())  # warm the session and permission caches alike
+    with django_assert_max_num_queries(25):
+        response = client.get(big.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card') >= 60
+    assert _queries(client, small.get_absolute_url()) == _queries(client, big.get_absolute_url())
+    # by outlet too; a short last page may skip a prefetch that has nothing to fetch
+    assert _queries(client, big.get_absolute_url() + "?by=outlet&page=2") <= _queries(
+        client, small.get_absolute_url() + "?by=outlet"
+    )
