@@ -248,17 +248,6 @@ class Gazetteer:
                 return side_id
         return None
 
-    def sides_in(self, text: str) -> list[int]:
-        """Sides named in a piece of text, in order of appearance (repeats kept)."""
-        found = []
-        doc = nlp().make_doc(fold(text))
-        for token in doc:
-            if token.is_alpha or token.text.startswith(("#", "@")):
-                side = self.side_of_word(token.text)
-                if side is not None:
-                    found.append(side)
-        return found
-
     def describe(self, text: str) -> Descriptor:
         """Reduce a description ("foreign affairs aide to the president of Azerbaijan") to its post."""
         words = [t.text for t in nlp().make_doc(squash(text))]

@@ -75,9 +75,6 @@ class ClaimQuerySet(models.QuerySet):
         """What may leave the desk (claims/visibility.py): published, not withdrawn, in a visible dispute."""
         return visibility.claims(self)
 
-    def for_dispute(self, dispute: Dispute) -> ClaimQuerySet:
-        return self.filter(dispute_links__dispute=dispute)
-
     def with_card_data(self) -> ClaimQuerySet:
         """Everything a claim card shows, in a fixed number of queries."""
         return self.select_related("speaker__side", "story__outlet", "statement", "revision").prefetch_related(
