@@ -52,7 +52,7 @@ from core.search import SEARCH_CONFIG
 from sources.models import Outlet, Story
 
 CLAIM, STORY, ACTOR, NOTE = "claim", "story", "actor", "note"
-KINDS: dict[str, str] = {CLAIM: "Claims", STORY: "Stories", ACTOR: "Actors", NOTE: "Annotations"}
+RESULT_KINDS: dict[str, str] = {CLAIM: "Claims", STORY: "Stories", ACTOR: "Actors", NOTE: "Annotations"}
 
 # ts_headline marks matches with these private-use characters; the snippet is escaped as plain
 # text first and only then are they turned into <mark> elements, so a story's own "<" and "&"

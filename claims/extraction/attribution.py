@@ -23,6 +23,7 @@ from spacy.tokens import Token
 
 from claims.extraction import lexicon as lx
 from claims.extraction.text import DATELINE, QUOTE_CHARS, Layout, Paragraph, Sentence
+from claims.models import Claim
 
 CLOSERS = {"”", "»", '"', "’"}
 ADDRESSEES = {
@@ -94,6 +95,7 @@ SPEAKER_NOUNS = (
         "leadership",
     }
 )
+Mode = Claim.Mode
 TWEET_TAIL = re.compile(r"(?:\s*(?:#\w+|pic\.twitter\.com/\S+|https?://\S+|@\w+))+\s*$")
 
 
@@ -114,7 +116,7 @@ class Draft:
     start: int
     end: int
     origin: str  # quote | standalone_quote | reported | nominal | lead_in | continuation | according | tweet | outlet
-    mode: str  # verbatim | paraphrase | outlet_voice
+    mode: str  # a Claim.Mode
     paragraph: int
     sentence_start: int
     sentence_end: int
@@ -753,7 +755,7 @@ def _via_phrases(clause: _Clause, cues: list[Cue], main: Cue) -> list[Phrase]:
 
 
 def _clause_drafts(clause: _Clause) -> list[Draft]:
-    from claims.extraction.figures import parse_figures
+    from claims.extraction.figure_reading import parse_figures
 
     tokens = clause.tokens
     drafts: list[Draft] = []
@@ -764,9 +766,9 @@ def _clause_drafts(clause: _Clause) -> list[Draft]:
     if chosen is None:
         if _is_open(tokens[0]) and _quote_runs_to_end(clause, 0, slack=2):
             start = tokens[0].idx + len(tokens[0].text)
-            drafts.append(_draft(clause, start, clause.end, "standalone_quote", "verbatim"))
+            drafts.append(_draft(clause, start, clause.end, "standalone_quote", Mode.VERBATIM))
         else:
-            drafts.append(_draft(clause, clause.start, clause.end, "outlet", "outlet_voice"))
+            drafts.append(_draft(clause, clause.start, clause.end, "outlet", Mode.OUTLET_VOICE))
     else:
         cue, (sa, sb), position = chosen
         speaker = clause.phrase(sa, sb)
@@ -780,7 +782,7 @@ def _clause_drafts(clause: _Clause) -> list[Draft]:
                     clause.start,
                     clause.end,
                     "according",
-                    "paraphrase",
+                    Mode.PARAPHRASE,
                     speaker=speaker,
                     cue=cue.form,
                     post=cue.index > 2,
@@ -799,7 +801,7 @@ def _clause_drafts(clause: _Clause) -> list[Draft]:
                         start,
                         clause.end_of(stop),
                         "continuation",
-                        "paraphrase",
+                        Mode.PARAPHRASE,
                         speaker=speaker,
                         cue=_low(tokens[p]),
                         via=via,
@@ -822,7 +824,7 @@ def _clause_drafts(clause: _Clause) -> list[Draft]:
                         start,
                         end,
                         "quote",
-                        "verbatim",
+                        Mode.VERBATIM,
                         speaker=speaker,
                         cue=cue.form,
                         post=True,
@@ -838,7 +840,7 @@ def _clause_drafts(clause: _Clause) -> list[Draft]:
                         clause.start,
                         clause.end_of(end_token),
                         "reported",
-                        "paraphrase",
+                        Mode.PARAPHRASE,
                         speaker=speaker,
                         cue=cue.form,
                         post=True,
@@ -852,14 +854,22 @@ def _clause_drafts(clause: _Clause) -> list[Draft]:
                 while tail < len(tokens) and tokens[tail].text != ",":
                     tail += 1
                 if tail + 3 < len(tokens):
-                    drafts.append(_draft(clause, tokens[tail + 1].idx, clause.end, "outlet", "outlet_voice"))
+                    drafts.append(_draft(clause, tokens[tail + 1].idx, clause.end, "outlet", Mode.OUTLET_VOICE))
         else:
             quote_at = _quote_after_verb(clause, cue)
             if quote_at is not None and _quote_runs_to_end(clause, quote_at):
                 start = tokens[quote_at].idx + len(tokens[quote_at].text)
                 drafts.append(
                     _draft(
-                        clause, start, clause.end, "quote", "verbatim", speaker=speaker, cue=cue.form, via=via, **flags
+                        clause,
+                        start,
+                        clause.end,
+                        "quote",
+                        Mode.VERBATIM,
+                        speaker=speaker,
+                        cue=cue.form,
+                        via=via,
+                        **flags,
                     )
                 )
             else:
@@ -942,9 +952,9 @@ def _quote_runs_to_end(clause: _Clause, q: int, slack: int = 2) -> bool:
 def _mode_of(clause: _Clause, a: int, b: int) -> str:
     """Verbatim when quoted words make up most of tokens a..b."""
     if b < a:
-        return "paraphrase"
+        return Mode.PARAPHRASE
     inside = sum(1 for k in range(a, b + 1) if clause.inq[k])
-    return "verbatim" if inside >= 0.7 * (b - a + 1) else "paraphrase"
+    return Mode.VERBATIM if inside >= 0.7 * (b - a + 1) else Mode.PARAPHRASE
 
 
 # --- Whole text -------------------------------------------------------------------------------
@@ -982,7 +992,7 @@ def find_drafts(layout: Layout) -> list[Draft]:
                     paragraph.start,
                     end,
                     "tweet",
-                    "verbatim",
+                    Mode.VERBATIM,
                     paragraph.index,
                     paragraph.start,
                     paragraph.end,

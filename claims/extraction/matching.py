@@ -27,10 +27,12 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from claims.extraction import lexicon as lx
 from claims.extraction.text import fold, nlp
+from claims.models import Dispute
 
 SHINGLE = 5
 REPRINT_CONTAINMENT = 0.6
 MAX_CANDIDATE_CLAIMS = 300
+ATTRIBUTION_DISPUTES = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION}
 
 
 # --- Words ------------------------------------------------------------------------------------
@@ -274,7 +276,8 @@ class Matcher:
                               ON c.id = cd.claim_id WHERE c.speaker_id = ANY(%s))""")
             params.append(speakers)
         if any(q.measures for q in queries):
-            clauses.append("d.kind = 'casualty_count'")
+            clauses.append("d.kind = %s")
+            params.append(Dispute.Kind.CASUALTY_COUNT.value)
         if not clauses:
             return []
         with connection.cursor() as cursor:
@@ -396,19 +399,19 @@ class Matcher:
                 score += 0.20
                 reasons.append("same statement in it")
             if q.measures:
-                if dispute.kind == "casualty_count":
+                if dispute.kind == Dispute.Kind.CASUALTY_COUNT:
                     shared = q.measures & set().union(*(m for *_, m in claims)) if claims else set()
                     if shared:
                         score += 0.25
                         reasons.append(f"same figure measure ({', '.join(sorted(shared))})")
                 else:
                     score -= 0.10
-            elif dispute.kind == "casualty_count":
+            elif dispute.kind == Dispute.Kind.CASUALTY_COUNT:
                 score -= 0.10
-            if q.kind in {"accusation", "denial"} and dispute.kind in {"attack_attribution", "ceasefire_violation"}:
+            if q.kind in {"accusation", "denial"} and dispute.kind in ATTRIBUTION_DISPUTES:
                 score += 0.10
                 reasons.append("an accusation in an attribution dispute")
-            if q.kind == "statement" and dispute.kind == "position_statement":
+            if q.kind == "statement" and dispute.kind == Dispute.Kind.POSITION_STATEMENT:
                 score += 0.05
             if q.day and dispute.event_start:
                 end = dispute.event_end or dispute.event_start

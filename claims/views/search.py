@@ -11,7 +11,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from claims.models import Actor, Claim, Dispute, Side
-from claims.search import KINDS, SearchFilters, load_results, search_hits
+from claims.search import RESULT_KINDS, SearchFilters, load_results, search_hits
 from sources.models import Outlet
 
 RESULTS_PER_PAGE = 20
@@ -22,7 +22,7 @@ class SearchForm(forms.Form):
     """The search box and its filters. Django's fields refuse NUL bytes, unknown ids and bad dates."""
 
     q = forms.CharField(label="Search", required=False, max_length=300, strip=True)
-    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything"), *KINDS.items()])
+    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything"), *RESULT_KINDS.items()])
     side = forms.ModelChoiceField(label="Side", required=False, queryset=Side.objects.all(), empty_label="Any side")
     speaker = forms.ModelChoiceField(
         label="Speaker", required=False, queryset=Actor.objects.active(), empty_label="Any speaker"
