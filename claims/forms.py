@@ -13,11 +13,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Greatest
 
 from claims.models import Actor, ActorAlias, Claim, ClaimDispute, Dispute, Figure, Scope, Side, Statement
+from core.text import fold_in_database
 from sources.models import Outlet
 
 NEW_DISPUTE = "new"
@@ -25,13 +25,6 @@ _WORDS_ONLY = re.compile(r"[\w' -]{3,}")
 
 
 # --- Speakers ---------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Fold text the way ActorAlias.normalized is folded (by the same SQL, so they always agree)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT lower(public.unaccent(btrim(%s)))", [text])
-        return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -46,7 +39,7 @@ def find_speakers(text: str, *, limit: int = 8) -> list[SpeakerMatch]:
     Trigram similarity over the folded aliases (the ``%`` and ``%>`` operators, which use the
     alias trigram index), plus substring matches so that a prefix like "Haj" works too.
     """
-    term = fold(text)
+    term = fold_in_database(text)
     if len(term) < 2:
         return []
     aliases = (
@@ -72,7 +65,7 @@ def find_speakers(text: str, *, limit: int = 8) -> list[SpeakerMatch]:
 
 def resolve_speaker(text: str) -> Actor:
     """The one actor ``text`` names, by exact (folded) name or alias; ValidationError otherwise."""
-    term = fold(text)
+    term = fold_in_database(text)
     actors = {
         alias.actor_id: alias.actor
         for alias in ActorAlias.objects.filter(normalized=term, actor__merged_into__isnull=True).select_related("actor")

@@ -26,8 +26,9 @@ from django.db import connection
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from claims.extraction import lexicon as lx
-from claims.extraction.text import fold, nlp
+from claims.extraction.text import nlp
 from claims.models import Dispute
+from core.text import fold
 
 SHINGLE = 5
 REPRINT_CONTAINMENT = 0.6
@@ -219,13 +220,16 @@ class Matcher:
 
     @staticmethod
     def _names(actors: list[int]) -> dict[int, set[str]]:
-        """Folded words of each actor's names and aliases: no evidence of which statement."""
+        """Folded words of each actor's names and aliases: no evidence of which statement.
+
+        Folded here, as the words they are compared with are (``content_words``), from the alias
+        as written: never PostgreSQL's ``normalized`` (core.text says why)."""
         names: dict[int, set[str]] = defaultdict(set)
         if actors:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT actor_id, normalized FROM claims_actoralias WHERE actor_id = ANY(%s)", [actors])
+                cursor.execute("SELECT actor_id, alias FROM claims_actoralias WHERE actor_id = ANY(%s)", [actors])
                 for actor_id, alias in cursor.fetchall():
-                    names[actor_id].update(w.strip("'") for w in alias.split())
+                    names[actor_id].update(w.strip("'") for w in fold(alias).split())
         return names
 
     @staticmethod

@@ -21,8 +21,9 @@ from claims.extraction import lexicon as lx
 from claims.extraction.attribution import Draft, Phrase, find_drafts
 from claims.extraction.figure_reading import AGENT_VERBS, ParsedFigure, parse_figures
 from claims.extraction.speakers import Gazetteer, Hit, ParsedPhrase, Resolution, Resolver, gazetteer, parse_phrase
-from claims.extraction.text import Layout, layout, squash
+from claims.extraction.text import Layout, layout
 from claims.models import Claim
+from core.text import squash
 
 CANDIDATE_KINDS = ("statement", "figure", "denial", "accusation", "assertion")
 COUNT_NOUNS = {"casualties", "casualty", "deaths", "toll", "fatalities"}

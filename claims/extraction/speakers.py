@@ -2,7 +2,7 @@
 """Who said it: speaker phrases as written, resolved to known actors from the database.
 
 Everything the assistant knows about people and bodies comes from the database: actors, their
-aliases (``ActorAlias.normalized`` is ``lower(unaccent(alias))``, trigram-indexed), their roles
+aliases (``ActorAlias.normalized`` is the alias folded by ``core.text.FOLD_SQL``, trigram-indexed), their roles
 over time, their sides, and the outlets. A phrase is resolved, in order, by
 
 1. an exact alias of the whole phrase, a comma segment of it, or its proper-name part
@@ -31,7 +31,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
 from claims.extraction import lexicon as lx
-from claims.extraction.text import Layout, fold, nlp, squash
+from claims.extraction.text import Layout, nlp
+from core.text import fold, fold_sql, squash
 
 NAME_PARTICLES = {"de", "da", "del", "der", "van", "von", "al", "el", "bin", "ibn", "la", "le", "di", "du", "-"}
 ADJUNCT_NOUNS = {
@@ -215,7 +216,7 @@ class Gazetteer:
             label = span.label_
             first = doc[span.start]
             last = doc[span.end - 1]
-            hit = Hit(first.idx, last.idx + len(last.text))
+            hit = Hit(*layout.span_from_folded(first.idx, last.idx + len(last.text)))
             if label.startswith("A"):
                 hit.actor_id = int(label[1:])
             else:
@@ -540,11 +541,11 @@ class Resolver:
             return []
         # A one-word phrase (a surname, "Kipper") is also compared word by word with each alias
         # ("oleh kiper"): word_similarity, through the same trigram index (`<%`).
-        sql = """
+        sql = f"""
             SELECT q.i, m.actor_id, m.score
               FROM unnest(%s::text[]) WITH ORDINALITY AS t(phrase, i)
               CROSS JOIN LATERAL (
-                  SELECT t.i, lower(public.unaccent(t.phrase)) AS folded,
+                  SELECT t.i, {fold_sql("t.phrase")} AS folded,
                          position(' ' in btrim(t.phrase)) = 0 AS single
               ) q
               CROSS JOIN LATERAL (

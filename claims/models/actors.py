@@ -14,6 +14,7 @@ from django.urls import reverse
 from claims import visibility
 from core.history import track_history
 from core.search import SEARCH_CONFIG
+from core.text import fold_sql
 from core.versioning import Versioned
 
 
@@ -110,8 +111,9 @@ class Actor(Versioned):
 class ActorAlias(models.Model):
     """A name the actor goes by: a spelling, a transliteration, a description ("Armenia's premier").
 
-    ``normalized`` is the accent- and case-folded alias, set by a database trigger with unaccent so
-    every writer (the desk, the admin, raw SQL) folds alike; one alias per actor after folding.
+    ``normalized`` is the accent- and case-folded alias (``core.text.FOLD_SQL``), set by a database
+    trigger so every writer (the desk, the admin, raw SQL) folds alike; one alias per actor after
+    folding.
     """
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
@@ -135,7 +137,7 @@ class ActorAlias(models.Model):
                 name="claims_actoralias_normalize",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.Update,
-                func="NEW.normalized := lower(public.unaccent(btrim(NEW.alias))); RETURN NEW;",
+                func=f"NEW.normalized := {fold_sql('NEW.alias')}; RETURN NEW;",
             )
         ]
 
