@@ -64,15 +64,11 @@ def find_speakers(text: str, *, limit: int = 8) -> list[SpeakerMatch]:
 
 
 def resolve_speaker(text: str) -> Actor:
-    """The one actor ``text`` names, by exact (folded) name or alias; ValidationError otherwise."""
-    term = fold_in_database(text)
-    actors = {
-        alias.actor_id: alias.actor
-        for alias in ActorAlias.objects.filter(normalized=term, actor__merged_into__isnull=True).select_related("actor")
-    }
-    if not actors:
-        actors = {a.pk: a for a in Actor.objects.active().filter(name__unaccent__iexact=text.strip())}
-    if not actors and _WORDS_ONLY.fullmatch(term):
+    """The one actor ``text`` names (``Actor.objects.matching``: its name or an alias, folded), or
+    a surname or part of a name only one actor's aliases have; ValidationError otherwise."""
+    actors = {a.pk: a for a in Actor.objects.matching(text)}
+    term = fold_in_database(text) if not actors else ""
+    if term and _WORDS_ONLY.fullmatch(term):
         # A surname or part of a name ("Pashinyan"): whole words of an alias, when only one actor has them.
         pattern = r"\m" + re.escape(term).replace("\\ ", " ") + r"\M"
         actors = {
