@@ -12,7 +12,8 @@ claim fitting the kind of dispute (a figure and a casualty count of the same mea
 accusation and an attack attribution), and the date falling in the dispute's event window.
 
 Every score comes with its reasons, so an editor sees why a match is offered. Claims listed in
-``exclude`` never count: the claim being matched itself (leave-one-out).
+``exclude`` never count: the claim being matched itself (leave-one-out). The same ranking suggests
+disputes in the desk's "Log claim" form (``suggested_disputes``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from claims.extraction import lexicon as lx
 from claims.extraction.text import nlp
-from claims.models import Dispute
+from claims.models import Actor, Dispute
 from core.text import fold
+from sources.models import Story
 
 SHINGLE = 5
 REPRINT_CONTAINMENT = 0.6
@@ -460,6 +462,22 @@ def rank_disputes(
     """Disputes for one text (see ``Matcher.disputes_for``)."""
     query = Query(text, speaker_id, day, kind=kind, measures=set(measures), exclude=set(exclude))
     return Matcher([query]).disputes_for(query, statement_ids, limit=limit)
+
+
+def suggested_disputes(story: Story, *, speaker: Actor | None = None, quote: str = "", limit: int = 6) -> list[Dispute]:
+    """Disputes a claim being logged from ``story`` probably belongs to, best first: the
+    assistant's dispute ranking (``Matcher.disputes_for``) for the words and the speaker typed so
+    far, on the story's date. The desk's "Log claim" form offers these; nothing when there are no
+    words and no speaker yet."""
+    ranked = rank_disputes(
+        text=quote,
+        kind="",  # not known while logging: no kind earns or loses a dispute anything
+        speaker_id=speaker.pk if speaker is not None else None,
+        day=story.published_on,
+        limit=limit,
+    )
+    found = Dispute.objects.active().in_bulk([m.id for m in ranked])
+    return [found[m.id] for m in ranked if m.id in found]
 
 
 # --- Republished copy -------------------------------------------------------------------------

@@ -8,14 +8,12 @@ the same code points as the server.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,11 +23,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import services
+from claims.extraction.matching import suggested_disputes
 from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
 from claims.models import Actor, Claim, Dispute
 from claims.views.desk import paginate
 from core.errors import DomainError
-from core.search import SEARCH_CONFIG
 from sources.models import Story
 
 SIDE_CLASSES = 6  # static/css/desk.css has side-1 .. side-6
@@ -161,28 +159,6 @@ def legend(claims: list[Claim]) -> list[dict[str, str]]:
 
 
 # --- Disputes to offer when logging a claim ---------------------------------------------------
-
-_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def suggested_disputes(story: Story, *, speaker: Actor | None = None, quote: str = "", limit: int = 6) -> list[Dispute]:
-    """Disputes this claim probably belongs to: ones sharing its speaker, its words, or its story."""
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(quote)))[:16]
-    base = Dispute.objects.active()
-    condition = Q(claim_links__claim__story=story)
-    rank = None
-    if speaker is not None:
-        condition |= Q(claim_links__claim__speaker=speaker)
-    if words:
-        query = SearchQuery(" or ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        condition |= Q(search_vector=query) | Q(claim_links__claim__search_vector=query)
-        rank = SearchRank("search_vector", query)
-    found = base.filter(condition).distinct()
-    if rank is not None:
-        found = found.annotate(rank=rank).order_by("-rank", "-updated_at")
-    else:
-        found = found.order_by("-updated_at")
-    return list(found[:limit])
 
 
 def dispute_choice_lists(story: Story, *, speaker: Actor | None = None, quote: str = "") -> tuple[list, list]:
