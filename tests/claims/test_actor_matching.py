@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from claims import services
 from claims.models import Actor, ActorAlias
 from claims.models.actors import actors_named
 from tests.factories import ActorFactory
@@ -56,3 +57,10 @@ def test_names_are_looked_up_in_bulk_with_one_query(django_assert_num_queries):
         found = actors_named(["ILKAY KASIKCI", "Alim Hasanli", "Nobody", "ILKAY KASIKCI"])
     assert found == {"ILKAY KASIKCI": {ilkay.pk}, "Alim Hasanli": {one.pk, other.pk}}
     assert actors_named([]) == {}
+
+
+def test_adding_an_alias_that_folds_like_one_the_actor_has_returns_that_one():
+    actor = ActorFactory(name="Jörg Straße")
+    for same in ["JORG STRASSE", "  jörg straße "]:
+        assert services.actor_alias_add(actor=actor, alias=same).alias == "Jörg Straße"
+    assert services.actor_alias_add(actor=actor, alias="Jorg Strase").alias == "Jorg Strase"
