@@ -57,6 +57,7 @@ from claims.services import (
 )
 from core.admin import DeskAdmin, DeskVersionedAdmin, VersionedAdminForm
 from core.errors import DomainError
+from core.text import fold_sql
 
 
 def _refresh_as_saved(obj: models.Model, saved: models.Model) -> None:
@@ -95,10 +96,10 @@ class AliasFormSet(forms.BaseInlineFormSet):
         ]
         if not aliases:
             return
-        # Fold exactly as the database trigger does (unaccent, lower-case, trimmed).
+        # Fold exactly as the database trigger does (core.text.FOLD_SQL).
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT lower(public.unaccent(btrim(a))) FROM unnest(%s::text[]) WITH ORDINALITY AS t(a, n) ORDER BY n",
+                f"SELECT {fold_sql('a')} FROM unnest(%s::text[]) WITH ORDINALITY AS t(a, n) ORDER BY n",
                 [[alias for _, alias in aliases]],
             )
             folded = [row[0] for row in cursor.fetchall()]

@@ -14,12 +14,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Greatest
 
 from claims.models import Actor, ActorAlias, Claim, ClaimDispute, Dispute, Figure, Scope, Side, Statement
 from claims.services import CLAIM_EDITABLE_FIELDS
+from core.text import fold_in_database
 from sources.models import Outlet
 
 NEW_DISPUTE = "new"
@@ -27,13 +27,6 @@ _WORDS_ONLY = re.compile(r"[\w' -]{3,}")
 
 
 # --- Speakers ---------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Fold text the way ActorAlias.normalized is folded (by the same SQL, so they always agree)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT lower(public.unaccent(btrim(%s)))", [text])
-        return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -48,7 +41,7 @@ def find_speakers(text: str, *, limit: int = 8) -> list[SpeakerMatch]:
     Trigram similarity over the folded aliases (the ``%`` and ``%>`` operators, which use the
     alias trigram index), plus substring matches so that a prefix like "Haj" works too.
     """
-    term = fold(text)
+    term = fold_in_database(text)
     if len(term) < 2:
         return []
     aliases = (
@@ -73,15 +66,11 @@ def find_speakers(text: str, *, limit: int = 8) -> list[SpeakerMatch]:
 
 
 def resolve_speaker(text: str) -> Actor:
-    """The one actor ``text`` names, by exact (folded) name or alias; ValidationError otherwise."""
-    term = fold(text)
-    actors = {
-        alias.actor_id: alias.actor
-        for alias in ActorAlias.objects.filter(normalized=term, actor__merged_into__isnull=True).select_related("actor")
-    }
-    if not actors:
-        actors = {a.pk: a for a in Actor.objects.active().filter(name__unaccent__iexact=text.strip())}
-    if not actors and _WORDS_ONLY.fullmatch(term):
+    """The one actor ``text`` names (``Actor.objects.matching``: its name or an alias, folded), or
+    a surname or part of a name only one actor's aliases have; ValidationError otherwise."""
+    actors = {a.pk: a for a in Actor.objects.matching(text)}
+    term = fold_in_database(text) if not actors else ""
+    if term and _WORDS_ONLY.fullmatch(term):
         # A surname or part of a name ("Pashinyan"): whole words of an alias, when only one actor has them.
         pattern = r"\m" + re.escape(term).replace("\\ ", " ") + r"\M"
         actors = {

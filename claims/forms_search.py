@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from claims.models import Actor, Claim, Dispute, Side
-from claims.search import KINDS, SearchFilters
+from claims.search import RESULT_KINDS, SearchFilters
 from sources.models import Outlet
 
 
@@ -13,7 +13,7 @@ class SearchForm(forms.Form):
     """The search box and its filters. Django's fields refuse NUL bytes, unknown ids and bad dates."""
 
     q = forms.CharField(label="Search", required=False, max_length=300, strip=True)
-    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything"), *KINDS.items()])
+    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything"), *RESULT_KINDS.items()])
     side = forms.ModelChoiceField(label="Side", required=False, queryset=Side.objects.all(), empty_label="Any side")
     speaker = forms.ModelChoiceField(
         label="Speaker", required=False, queryset=Actor.objects.active(), empty_label="Any speaker"

@@ -47,12 +47,12 @@ from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.models import Actor, ActorAlias, Annotation, Claim, ClaimDispute, Dispute, Side
+from claims.models import Actor, ActorAlias, Annotation, Claim, ClaimDispute, Side
 from core.search import SEARCH_CONFIG
 from sources.models import Outlet, Story
 
 CLAIM, STORY, ACTOR, NOTE = "claim", "story", "actor", "note"
-KINDS: dict[str, str] = {CLAIM: "Claims", STORY: "Stories", ACTOR: "Actors", NOTE: "Annotations"}
+RESULT_KINDS: dict[str, str] = {CLAIM: "Claims", STORY: "Stories", ACTOR: "Actors", NOTE: "Annotations"}
 
 # ts_headline marks matches with these private-use characters; the snippet is escaped as plain
 # text first and only then are they turned into <mark> elements, so a story's own "<" and "&"
@@ -304,8 +304,3 @@ def load_results(rows: Iterable[tuple], f: SearchFilters) -> list[SearchResult]:
         for note in qs:
             add(NOTE, note, _marked(note.snippet) if query is not None else _plain(note.body))
     return [loaded[(kind, pk)] for kind, pk, _r, _w in rows if (kind, pk) in loaded]
-
-
-def filter_choices() -> dict[str, Any]:
-    """Labels for the filter controls (kinds of dispute, statuses)."""
-    return {"dispute_kinds": Dispute.Kind.choices, "statuses": Claim.Status.choices, "kinds": KINDS}

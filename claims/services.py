@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models.expressions import RawSQL
+from django.db.models import Value
 from django.utils import timezone
 
 from claims.anchoring import AnchorError, find_anchor
@@ -31,6 +31,7 @@ from claims.models import (
     Statement,
 )
 from core.errors import DomainError
+from core.text import Fold
 from core.versioning import save_versioned
 from sources.models import Outlet, Story, StoryRevision
 
@@ -66,9 +67,7 @@ def actor_alias_add(*, actor: Actor, alias: str) -> ActorAlias:
     alias = alias.strip()
     if not alias:
         raise DomainError("The alias is empty.", field="alias")
-    same = ActorAlias.objects.filter(
-        actor=actor, normalized=RawSQL("lower(public.unaccent(btrim(%s)))", (alias,))
-    ).first()
+    same = ActorAlias.objects.filter(actor=actor, normalized=Fold(Value(alias))).first()
     return same or ActorAlias.objects.create(actor=actor, alias=alias)
 
 

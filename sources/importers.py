@@ -54,10 +54,6 @@ class StoryText:
     raw_html: str = ""
     title: str = ""
 
-    @property
-    def is_html(self) -> bool:
-        return bool(self.raw_html)
-
 
 def is_sidecar(path: Path) -> bool:
     return path.name.lower().endswith(SIDECAR_SUFFIXES)

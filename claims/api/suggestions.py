@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from claims.api.audience import is_desk_user
 from claims.api.base import api_error
-from claims.extraction.services import suggestions_offered
+from claims.extraction.offers import suggestions_offered
 from sources.models import Story
 
 

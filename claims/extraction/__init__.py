@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from claims.extraction.matching import Matcher, Query, Reprint, find_reprints, reprint_positions
-from claims.extraction.pipeline import KINDS, Candidate, FigureSuggestion, extract
+from claims.extraction.pipeline import CANDIDATE_KINDS, Candidate, FigureSuggestion, extract
 
 # Scores at or above these are confident enough to prefill when a suggestion is accepted.
 STATEMENT_CONFIDENCE = 0.6
 DISPUTE_CONFIDENCE = 0.5
 
-__all__ = ["KINDS", "Candidate", "FigureSuggestion", "Suggestions", "extract", "match", "suggest"]
+__all__ = ["CANDIDATE_KINDS", "Candidate", "FigureSuggestion", "Suggestions", "extract", "match", "suggest"]
 
 
 @dataclass

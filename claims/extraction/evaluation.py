@@ -29,8 +29,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from claims.extraction import KINDS, Candidate, extract, match
-from claims.extraction.matching import rank_disputes, rank_statements
+from claims.extraction import CANDIDATE_KINDS, Candidate, extract, match
+from claims.extraction.matching import ATTRIBUTION_DISPUTES, rank_disputes, rank_statements
+from claims.models import Claim, ClaimDispute
 
 
 @dataclass
@@ -54,14 +55,16 @@ def gold_kind(*, has_figures: bool, mode: str, links: list[tuple[str, str, int |
     """The kind a curated claim counts as. ``links`` are (stance, dispute kind, blames side id)."""
     if has_figures:
         return "figure"
-    if any(stance == "denies" for stance, _, _ in links):
+    if any(stance == ClaimDispute.Stance.DENIES for stance, _, _ in links):
         return "denial"
     if any(
-        stance in ("asserts", "counters") and dispute_kind in ("attack_attribution", "ceasefire_violation") and blames
+        stance in (ClaimDispute.Stance.ASSERTS, ClaimDispute.Stance.COUNTERS)
+        and dispute_kind in ATTRIBUTION_DISPUTES
+        and blames
         for stance, dispute_kind, blames in links
     ):
         return "accusation"
-    if mode == "outlet_voice":
+    if mode == Claim.Mode.OUTLET_VOICE:
         return "assertion"
     return "statement"
 
@@ -214,7 +217,7 @@ class Ratio:
 
 @dataclass
 class Report:
-    kinds: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in (*KINDS, "any")})
+    kinds: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in (*CANDIDATE_KINDS, "any")})
     figures: Ratio = field(default_factory=Ratio)
     figure_fields: dict[str, Ratio] = field(
         default_factory=lambda: {k: Ratio() for k in ("value", "measure", "counted", "whose", "bounds")}
@@ -301,7 +304,7 @@ def evaluate(dataset: Path | None = None, *, with_extracted_versions: bool = Tru
         report.stories += 1
         report.words += len(text.split())
         # spans, per kind and for any kind
-        for kind in KINDS:
+        for kind in CANDIDATE_KINDS:
             mine = [c for c in candidates if c.kind == kind]
             theirs = [g for g in gold if g.kind == kind]
             pairs = one_to_one(mine, theirs)
@@ -330,7 +333,7 @@ def evaluate(dataset: Path | None = None, *, with_extracted_versions: bool = Tru
                     candidate.actor_id == claim.speaker_id,
                     f"{claim.key}: got {candidate.actor_name or candidate.speaker}",
                 )
-            elif claim.mode == "outlet_voice":
+            elif claim.mode == Claim.Mode.OUTLET_VOICE:
                 report.outlet_voice.add(
                     candidate.actor_id is None and candidate.proposed_actor is None,
                     f"{claim.key}: got {candidate.actor_name or candidate.speaker}",

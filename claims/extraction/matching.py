@@ -12,7 +12,8 @@ claim fitting the kind of dispute (a figure and a casualty count of the same mea
 accusation and an attack attribution), and the date falling in the dispute's event window.
 
 Every score comes with its reasons, so an editor sees why a match is offered. Claims listed in
-``exclude`` never count: the claim being matched itself (leave-one-out).
+``exclude`` never count: the claim being matched itself (leave-one-out). The same ranking suggests
+disputes in the desk's "Log claim" form (``suggested_disputes``).
 """
 
 from __future__ import annotations
@@ -26,11 +27,15 @@ from django.db import connection
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from claims.extraction import lexicon as lx
-from claims.extraction.text import fold, nlp
+from claims.extraction.text import nlp
+from claims.models import Actor, Dispute
+from core.text import fold
+from sources.models import Story
 
 SHINGLE = 5
 REPRINT_CONTAINMENT = 0.6
 MAX_CANDIDATE_CLAIMS = 300
+ATTRIBUTION_DISPUTES = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION}
 
 
 # --- Words ------------------------------------------------------------------------------------
@@ -217,13 +222,16 @@ class Matcher:
 
     @staticmethod
     def _names(actors: list[int]) -> dict[int, set[str]]:
-        """Folded words of each actor's names and aliases: no evidence of which statement."""
+        """Folded words of each actor's names and aliases: no evidence of which statement.
+
+        Folded here, as the words they are compared with are (``content_words``), from the alias
+        as written: never PostgreSQL's ``normalized`` (core.text says why)."""
         names: dict[int, set[str]] = defaultdict(set)
         if actors:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT actor_id, normalized FROM claims_actoralias WHERE actor_id = ANY(%s)", [actors])
+                cursor.execute("SELECT actor_id, alias FROM claims_actoralias WHERE actor_id = ANY(%s)", [actors])
                 for actor_id, alias in cursor.fetchall():
-                    names[actor_id].update(w.strip("'") for w in alias.split())
+                    names[actor_id].update(w.strip("'") for w in fold(alias).split())
         return names
 
     @staticmethod
@@ -274,7 +282,8 @@ class Matcher:
                               ON c.id = cd.claim_id WHERE c.speaker_id = ANY(%s))""")
             params.append(speakers)
         if any(q.measures for q in queries):
-            clauses.append("d.kind = 'casualty_count'")
+            clauses.append("d.kind = %s")
+            params.append(Dispute.Kind.CASUALTY_COUNT.value)
         if not clauses:
             return []
         with connection.cursor() as cursor:
@@ -396,19 +405,19 @@ class Matcher:
                 score += 0.20
                 reasons.append("same statement in it")
             if q.measures:
-                if dispute.kind == "casualty_count":
+                if dispute.kind == Dispute.Kind.CASUALTY_COUNT:
                     shared = q.measures & set().union(*(m for *_, m in claims)) if claims else set()
                     if shared:
                         score += 0.25
                         reasons.append(f"same figure measure ({', '.join(sorted(shared))})")
                 else:
                     score -= 0.10
-            elif dispute.kind == "casualty_count":
+            elif dispute.kind == Dispute.Kind.CASUALTY_COUNT:
                 score -= 0.10
-            if q.kind in {"accusation", "denial"} and dispute.kind in {"attack_attribution", "ceasefire_violation"}:
+            if q.kind in {"accusation", "denial"} and dispute.kind in ATTRIBUTION_DISPUTES:
                 score += 0.10
                 reasons.append("an accusation in an attribution dispute")
-            if q.kind == "statement" and dispute.kind == "position_statement":
+            if q.kind == "statement" and dispute.kind == Dispute.Kind.POSITION_STATEMENT:
                 score += 0.05
             if q.day and dispute.event_start:
                 end = dispute.event_end or dispute.event_start
@@ -453,6 +462,22 @@ def rank_disputes(
     """Disputes for one text (see ``Matcher.disputes_for``)."""
     query = Query(text, speaker_id, day, kind=kind, measures=set(measures), exclude=set(exclude))
     return Matcher([query]).disputes_for(query, statement_ids, limit=limit)
+
+
+def suggested_disputes(story: Story, *, speaker: Actor | None = None, quote: str = "", limit: int = 6) -> list[Dispute]:
+    """Disputes a claim being logged from ``story`` probably belongs to, best first: the
+    assistant's dispute ranking (``Matcher.disputes_for``) for the words and the speaker typed so
+    far, on the story's date. The desk's "Log claim" form offers these; nothing when there are no
+    words and no speaker yet."""
+    ranked = rank_disputes(
+        text=quote,
+        kind="",  # not known while logging: no kind earns or loses a dispute anything
+        speaker_id=speaker.pk if speaker is not None else None,
+        day=story.published_on,
+        limit=limit,
+    )
+    found = Dispute.objects.active().in_bulk([m.id for m in ranked])
+    return [found[m.id] for m in ranked if m.id in found]
 
 
 # --- Republished copy -------------------------------------------------------------------------

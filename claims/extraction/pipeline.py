@@ -19,11 +19,13 @@ from typing import Any
 
 from claims.extraction import lexicon as lx
 from claims.extraction.attribution import Draft, Phrase, find_drafts
-from claims.extraction.figures import AGENT_VERBS, ParsedFigure, parse_figures
+from claims.extraction.figure_reading import AGENT_VERBS, ParsedFigure, parse_figures
 from claims.extraction.speakers import Gazetteer, Hit, ParsedPhrase, Resolution, Resolver, gazetteer, parse_phrase
-from claims.extraction.text import Layout, layout, squash
+from claims.extraction.text import Layout, layout
+from claims.models import Claim
+from core.text import squash
 
-KINDS = ("statement", "figure", "denial", "accusation", "assertion")
+CANDIDATE_KINDS = ("statement", "figure", "denial", "accusation", "assertion")
 COUNT_NOUNS = {"casualties", "casualty", "deaths", "toll", "fatalities"}
 LOCATION_WORDS = {
     "eastern",
@@ -479,7 +481,8 @@ def _kind(
         return "figure", None
     words = set(_words(story, draft.start, draft.end))
     if has_speaker and (
-        draft.denial_cue or (words & lx.DENIAL_WORDS and (words & lx.DENIAL_TARGETS or draft.mode == "verbatim"))
+        draft.denial_cue
+        or (words & lx.DENIAL_WORDS and (words & lx.DENIAL_TARGETS or draft.mode == Claim.Mode.VERBATIM))
     ):
         return "denial", None
     if draft.accusation_cue:
@@ -539,9 +542,9 @@ def extract(text: str, *, published_on: date | None = None, gaz: Gazetteer | Non
             continue
         mode = draft.mode
         if not has_speaker and draft.origin == "outlet":
-            mode = "outlet_voice"
-        elif has_speaker and mode == "outlet_voice":
-            mode = "paraphrase"
+            mode = Claim.Mode.OUTLET_VOICE
+        elif has_speaker and mode == Claim.Mode.OUTLET_VOICE:
+            mode = Claim.Mode.PARAPHRASE
         suggestions = []
         for figure in figures:
             if figure.part_of_previous and suggestions:

@@ -2,11 +2,13 @@
 """Who said it: speaker phrases as written, resolved to known actors from the database.
 
 Everything the assistant knows about people and bodies comes from the database: actors, their
-aliases (``ActorAlias.normalized`` is ``lower(unaccent(alias))``, trigram-indexed), their roles
-over time, their sides, and the outlets. A phrase is resolved, in order, by
+aliases (``ActorAlias.normalized`` is the alias folded by ``core.text.FOLD_SQL``, trigram-indexed),
+their roles over time, their sides, and the outlets. A phrase is resolved, in order, by
 
-1. an exact alias of the whole phrase, a comma segment of it, or its proper-name part
-   ("Turkey’s presidential spokesman Ibrahim Kalin" -> "Ibrahim Kalin");
+1. the whole phrase, a comma segment of it, or its proper-name part ("Turkey’s presidential
+   spokesman Ibrahim Kalin" -> "Ibrahim Kalin") naming an actor exactly, looked up as the desk's
+   speaker field looks a name up (``Actor.objects.matching``); a name several actors share names
+   none of them, unless only one held a dated role on the story's date;
 2. its description matched against roles held on the story's date ("An Azerbaijani
    presidential aide" ~ "Assistant to the Azerbaijani president": same head role, same
    modifiers, same side);
@@ -31,7 +33,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
 from claims.extraction import lexicon as lx
-from claims.extraction.text import Layout, fold, nlp, squash
+from claims.extraction.text import Layout, nlp
+from claims.models.actors import actors_named
+from core.text import fold, fold_sql, squash
 
 NAME_PARTICLES = {"de", "da", "del", "der", "van", "von", "al", "el", "bin", "ibn", "la", "le", "di", "du", "-"}
 ADJUNCT_NOUNS = {
@@ -129,6 +133,8 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.actors: dict[int, ActorInfo] = {}
+        # Names folded in Python, for finding actors mentioned in running text (hits, sides, roles);
+        # a speaker phrase is looked up by name with Actor.objects.matching instead.
         self.key_to_actors: dict[str, set[int]] = defaultdict(set)
         self.outlets: dict[int, str] = {}
         self.outlet_keys: dict[str, int] = {}
@@ -215,7 +221,7 @@ class Gazetteer:
             label = span.label_
             first = doc[span.start]
             last = doc[span.end - 1]
-            hit = Hit(first.idx, last.idx + len(last.text))
+            hit = Hit(*layout.span_from_folded(first.idx, last.idx + len(last.text)))
             if label.startswith("A"):
                 hit.actor_id = int(label[1:])
             else:
@@ -247,17 +253,6 @@ class Gazetteer:
             if common >= max(4, len(name) - 2) and len(key) <= len(name) + 4:
                 return side_id
         return None
-
-    def sides_in(self, text: str) -> list[int]:
-        """Sides named in a piece of text, in order of appearance (repeats kept)."""
-        found = []
-        doc = nlp().make_doc(fold(text))
-        for token in doc:
-            if token.is_alpha or token.text.startswith(("#", "@")):
-                side = self.side_of_word(token.text)
-                if side is not None:
-                    found.append(side)
-        return found
 
     def describe(self, text: str) -> Descriptor:
         """Reduce a description ("foreign affairs aide to the president of Azerbaijan") to its post."""
@@ -366,7 +361,7 @@ def gazetteer() -> Gazetteer:
 @dataclass
 class ParsedPhrase:
     text: str  # as written, without trailing adjuncts
-    lookup_keys: list[str]  # whole phrase, without determiner, comma segments
+    lookup_keys: list[str]  # as written: the whole phrase, without determiner, comma segments, the name
     name: str | None  # proper-name part
     description: str | None
     pronoun: str | None
@@ -404,18 +399,30 @@ def parse_phrase(text: str, side_word=None) -> ParsedPhrase:
             and all(w in lx.ANAPHOR_NOUNS | {"foreign", "defence", "defense"} for w in content)
         ):
             reference = content[-1]
-    keys = [squash(clean)]
+    keys = [clean]
     if lows and lows[0] in lx.DETERMINERS:
-        keys.append(squash(_join(tokens[1:])))
+        keys.append(_join(tokens[1:]))
     segments = [s.strip() for s in clean.split(",") if s.strip()]
     if len(segments) > 1:
-        keys.extend(squash(s) for s in segments)
+        keys.extend(segments)
     name, description = _name_part(tokens)
     if name and side_word is not None and all(side_word(w) is not None for w in name.split()):
         name, description = None, clean  # "Vestrian officials": a description, not a name
     if name:
-        keys.append(squash(name))
-    return ParsedPhrase(clean, [k for k in dict.fromkeys(keys) if k], name, description, None, reference)
+        keys.append(name)
+    # Looked up as written (the database folds them, as it folds the aliases); one per folded form.
+    unique: dict[str, str] = {}
+    for key in keys:
+        unique.setdefault(squash(key), " ".join(key.split()))
+    unique.pop("", None)
+    return ParsedPhrase(clean, list(unique.values()), name, description, None, reference)
+
+
+def _without_possessive(key: str) -> str | None:
+    """ "Pashinyan’s" without its "’s", or None."""
+    if not squash(key).endswith("'s"):
+        return None
+    return key[:-2].strip() or None
 
 
 def _join(tokens: list[str]) -> str:
@@ -474,26 +481,42 @@ class Resolver:
     def __init__(self, gaz: Gazetteer, day: date | None):
         self.gaz = gaz
         self.day = day
+        self._named: dict[str, set[int]] = {}
 
-    def _best_of(self, ids: set[int]) -> int | None:
+    def _actors_named(self, key: str) -> set[int]:
+        """The actors ``key`` names (``Actor.objects.matching``, the desk's one lookup by name)."""
+        if key not in self._named:
+            self._look_up([key])
+        return {i for i in self._named[key] if i in self.gaz.actors}
+
+    def _look_up(self, keys: list[str]) -> None:
+        """Look names up in one query (``claims.models.actors.actors_named``), for ``_actors_named``."""
+        missing = [k for k in dict.fromkeys(keys) if k not in self._named]
+        found = actors_named(missing)
+        for key in missing:
+            self._named[key] = found.get(key, set())
+
+    def _one_of(self, ids: set[int]) -> int | None:
+        """The actor a name names: the only one, or among several sharing the name the only one
+        holding a dated role on the story's day. Never a guess between them (the desk's speaker
+        field refuses a shared name too)."""
         if len(ids) == 1:
             return next(iter(ids))
         active = [i for i in ids if any(d.active_on(self.day) and d.start for d in self.gaz.actors[i].descriptors)]
-        if len(active) == 1:
-            return active[0]
-        return min(ids) if ids else None
+        return active[0] if len(active) == 1 else None
 
     def exact(self, parsed: ParsedPhrase) -> Resolution | None:
+        """A key of the phrase (or the key without a possessive "'s") that names an actor."""
         for n, key in enumerate(parsed.lookup_keys):
-            ids = self.gaz.key_to_actors.get(key)
+            method, ids = ("alias" if n == 0 else "name"), self._actors_named(key)
+            if not ids and _without_possessive(key):
+                method, ids = "alias", self._actors_named(_without_possessive(key))
             if ids:
-                return Resolution("alias" if n == 0 else "name", actor_id=self._best_of(ids), score=1.0)
-            stripped = key[:-2].strip() if key.endswith("'s") else None
-            if stripped and self.gaz.key_to_actors.get(stripped):
-                return Resolution("alias", actor_id=self._best_of(self.gaz.key_to_actors[stripped]), score=1.0)
+                actor_id = self._one_of(ids)
+                return Resolution(method, actor_id=actor_id, score=1.0) if actor_id is not None else None
         for key in parsed.lookup_keys:
-            if key in self.gaz.outlet_keys:
-                return Resolution("alias", outlet_id=self.gaz.outlet_keys[key], score=1.0)
+            if squash(key) in self.gaz.outlet_keys:
+                return Resolution("alias", outlet_id=self.gaz.outlet_keys[squash(key)], score=1.0)
         return None
 
     def by_role(self, parsed: ParsedPhrase, recent_sides: list[int]) -> Resolution | None:
@@ -551,11 +574,11 @@ class Resolver:
             return []
         # A one-word phrase (a surname, "Kipper") is also compared word by word with each alias
         # ("oleh kiper"): word_similarity, through the same trigram index (`<%`).
-        sql = """
+        sql = f"""
             SELECT q.i, m.actor_id, m.score
               FROM unnest(%s::text[]) WITH ORDINALITY AS t(phrase, i)
               CROSS JOIN LATERAL (
-                  SELECT t.i, lower(public.unaccent(t.phrase)) AS folded,
+                  SELECT t.i, {fold_sql("t.phrase")} AS folded,
                          position(' ' in btrim(t.phrase)) = 0 AS single
               ) q
               CROSS JOIN LATERAL (
@@ -592,6 +615,8 @@ class Resolver:
         """Resolve parsed phrases (with the sides named before each) that are not pronouns or references."""
         results: list[Resolution | None] = []
         pending: list[tuple[int, str, float]] = []
+        keys = [key for parsed, _ in items for key in parsed.lookup_keys]
+        self._look_up(keys + [k for k in map(_without_possessive, keys) if k])
         for n, (parsed, recent_sides) in enumerate(items):
             resolution = self.exact(parsed) or self.by_role(parsed, recent_sides) or self.by_country(parsed)
             results.append(resolution)

@@ -2,21 +2,22 @@
 """A story's text cut into paragraphs, quotations and sentences, all with code-point offsets.
 
 Offsets are Python ``str`` indices into the text as given, the same the Claim model stores, so a
-span found here anchors exactly. Nothing here changes the text: folding for name lookups is
-character for character (``fold(text)[i]`` is the folded ``text[i]``), so offsets carry over.
+span found here anchors exactly. Nothing here changes the text: the folded copy used to find
+names in it (``core.text.fold_aligned``) keeps, for each of its characters, the offset it came
+from, so offsets found there carry over.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import pairwise
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
+
+from core.text import fold_aligned
 
 # --- The spaCy pipeline: a blank English tokenizer, loaded once per process -------------------
 _NLP: Language | None = None
@@ -28,66 +29,6 @@ def nlp() -> Language:
     if _NLP is None:
         _NLP = spacy.blank("en")
     return _NLP
-
-
-# --- Folding ----------------------------------------------------------------------------------
-_FOLD_SPECIAL = {
-    "ı": "i",
-    "ø": "o",
-    "Ø": "o",
-    "ł": "l",
-    "Ł": "l",
-    "đ": "d",
-    "Đ": "d",
-    "ß": "s",
-    "æ": "a",
-    "Æ": "a",
-    "œ": "o",
-    "Œ": "o",
-    "ð": "d",
-    "þ": "t",
-    "’": "'",
-    "‘": "'",
-    "ʼ": "'",
-    "`": "'",
-    "´": "'",
-    "\u00a0": " ",
-    "\u2009": " ",
-    "\u202f": " ",
-    "“": '"',
-    "”": '"',
-    "„": '"',
-    "«": '"',
-    "»": '"',
-    "–": "-",
-    "—": "-",
-    "‑": "-",
-    "‐": "-",
-}
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch in _FOLD_SPECIAL:
-        return _FOLD_SPECIAL[ch]
-    decomposed = unicodedata.normalize("NFKD", ch)
-    base = decomposed[0] if decomposed else ch
-    lowered = base.lower()
-    return lowered[0] if lowered else base
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, with typographic quotes, dashes and spaces made plain.
-
-    One character in, one character out, so offsets into the folded text are offsets into the
-    original. Close to PostgreSQL's ``lower(unaccent(...))`` used for ``ActorAlias.normalized``.
-    """
-    return "".join(_fold_char(ch) for ch in text)
-
-
-def squash(text: str) -> str:
-    """Folded, with runs of whitespace made one space and the ends trimmed: a lookup key."""
-    return " ".join(fold(text).split())
 
 
 # --- Quotation marks --------------------------------------------------------------------------
@@ -139,12 +80,17 @@ class Layout:
     """The text's structure: paragraphs, quotes, sentences and the spaCy tokens."""
 
     text: str
-    folded: str
+    folded: str  # core.text.fold_aligned: accents, case and typographic marks folded, for finding names
     doc: Doc
     paragraphs: list[Paragraph]
     quotes: list[Quote]
     sentences: list[Sentence]
     _quote_at: list[int] = field(default_factory=list, repr=False)
+    folded_from: list[int] = field(default_factory=list, repr=False)  # offset in text of each folded character
+
+    def span_from_folded(self, start: int, end: int) -> tuple[int, int]:
+        """A span of ``folded`` as the span of ``text`` it was folded from."""
+        return self.folded_from[start], self.folded_from[end]
 
     def quote_at(self, offset: int) -> Quote | None:
         """The quote whose content holds ``offset``, if any."""
@@ -402,6 +348,7 @@ def layout(text: str) -> Layout:
     # these, so an apostrophe (’) is never taken for a closing mark.
     doc.user_data["quote_open"] = {q.mark_start for q in quotes}
     doc.user_data["quote_close"] = {q.mark_end - 1 for q in quotes if q.closed}
-    result = Layout(text, fold(text), doc, paragraphs, quotes, [], quote_at)
+    folded, folded_from = fold_aligned(text)
+    result = Layout(text, folded, doc, paragraphs, quotes, [], quote_at, folded_from)
     result.sentences = _sentences(result)
     return result

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 
 import pgtrigger
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from claims import visibility
 from core.history import track_history
 from core.search import SEARCH_CONFIG
+from core.text import fold_sql
 from core.versioning import Versioned
 
 
@@ -36,10 +40,56 @@ class Side(Versioned):
         return self.name
 
 
+# The actors each text names: its folded form (core.text.FOLD_SQL) is an alias's (indexed) or an
+# actor's name's, and an actor merged into another stands for the one it was merged into.
+_NAMED_SQL = f"""
+    WITH RECURSIVE wanted(text, key) AS (
+        SELECT t, {fold_sql("t")} FROM unnest(%s::text[]) AS t
+    ), named(text, id, merged_into_id, depth) AS (
+        SELECT w.text, a.id, a.merged_into_id, 0
+          FROM wanted w
+          JOIN claims_actoralias al ON al.normalized = w.key
+          JOIN claims_actor a ON a.id = al.actor_id
+        UNION
+        SELECT w.text, a.id, a.merged_into_id, 0
+          FROM wanted w JOIN claims_actor a ON {fold_sql("a.name")} = w.key
+        UNION
+        SELECT n.text, a.id, a.merged_into_id, n.depth + 1
+          FROM named n JOIN claims_actor a ON a.id = n.merged_into_id
+         WHERE n.depth < 10
+    )
+    SELECT DISTINCT text, id FROM named WHERE merged_into_id IS NULL
+"""
+
+
+def actors_named(texts: Iterable[str]) -> dict[str, set[int]]:
+    """For each text, the ids of the actors it names (``ActorQuerySet.matching``), in one query."""
+    texts = list(dict.fromkeys(texts))
+    found: dict[str, set[int]] = defaultdict(set)
+    if texts:
+        with connection.cursor() as cursor:
+            cursor.execute(_NAMED_SQL, [texts])
+            for text, actor_id in cursor.fetchall():
+                found[text].add(actor_id)
+    return dict(found)
+
+
 class ActorQuerySet(models.QuerySet):
     def active(self) -> ActorQuerySet:
         """Actors not merged into another."""
         return self.filter(merged_into__isnull=True)
+
+    def matching(self, text: str) -> ActorQuerySet:
+        """The actors ``text`` names exactly: it is one of their aliases or their name, once both
+        are folded (core.text.FOLD_SQL: accents, case and outer spaces ignored). An actor merged
+        into another stands for the one it was merged into, so only active actors come back.
+
+        The one lookup of a speaker by name, for the desk's speaker field and the claim assistant
+        (``actors_named`` for many names at once). Several actors come back when they share the
+        name: callers must not pick one.
+        """
+        named = RawSQL(f"SELECT id FROM ({_NAMED_SQL}) AS named", ([text],))  # noqa: S611 - the text is a parameter
+        return self.filter(pk__in=named)
 
     def visible(self) -> ActorQuerySet:
         """What may leave the desk (claims/visibility.py): the speaker of a visible claim, not merged away."""
@@ -110,8 +160,9 @@ class Actor(Versioned):
 class ActorAlias(models.Model):
     """A name the actor goes by: a spelling, a transliteration, a description ("Armenia's premier").
 
-    ``normalized`` is the accent- and case-folded alias, set by a database trigger with unaccent so
-    every writer (the desk, the admin, raw SQL) folds alike; one alias per actor after folding.
+    ``normalized`` is the accent- and case-folded alias (``core.text.FOLD_SQL``), set by a database
+    trigger so every writer (the desk, the admin, raw SQL) folds alike; one alias per actor after
+    folding.
     """
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
@@ -135,7 +186,7 @@ class ActorAlias(models.Model):
                 name="claims_actoralias_normalize",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.Update,
-                func="NEW.normalized := lower(public.unaccent(btrim(NEW.alias))); RETURN NEW;",
+                func=f"NEW.normalized := {fold_sql('NEW.alias')}; RETURN NEW;",
             )
         ]
 

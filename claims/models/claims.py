@@ -81,9 +81,6 @@ class ClaimQuerySet(models.QuerySet):
         """What may leave the desk (claims/visibility.py): published, not withdrawn, in a visible dispute."""
         return visibility.claims(self)
 
-    def for_dispute(self, dispute: Dispute) -> ClaimQuerySet:
-        return self.filter(dispute_links__dispute=dispute)
-
     def with_card_data(self) -> ClaimQuerySet:
         """Everything a claim card or list row shows (speaker, side and roles, outlet, statement,
         figures with whose and scope, the outlets it came via) in a fixed number of queries: the

@@ -3,13 +3,11 @@ logging a claim from it."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +15,12 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import services
+from claims.extraction.matching import suggested_disputes
 from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
 from claims.highlighting import highlighted_body, legend
 from claims.models import Actor, Claim, Dispute
 from claims.views.common import paginate
 from core.errors import DomainError
-from core.search import SEARCH_CONFIG
 from sources.models import Story
 
 CLAIMS_PER_PAGE = 50
@@ -30,28 +28,6 @@ DISPUTE_CHOICES_LIMIT = 500
 
 
 # --- Disputes to offer when logging a claim ---------------------------------------------------
-
-_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def suggested_disputes(story: Story, *, speaker: Actor | None = None, quote: str = "", limit: int = 6) -> list[Dispute]:
-    """Disputes this claim probably belongs to: ones sharing its speaker, its words, or its story."""
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(quote)))[:16]
-    base = Dispute.objects.active()
-    condition = Q(claim_links__claim__story=story)
-    rank = None
-    if speaker is not None:
-        condition |= Q(claim_links__claim__speaker=speaker)
-    if words:
-        query = SearchQuery(" or ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        condition |= Q(search_vector=query) | Q(claim_links__claim__search_vector=query)
-        rank = SearchRank("search_vector", query)
-    found = base.filter(condition).distinct()
-    if rank is not None:
-        found = found.annotate(rank=rank).order_by("-rank", "-updated_at")
-    else:
-        found = found.order_by("-updated_at")
-    return list(found[:limit])
 
 
 def dispute_choice_lists(story: Story, *, speaker: Actor | None = None, quote: str = "") -> tuple[list, list]:

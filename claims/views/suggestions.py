@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate
-from claims.extraction.services import (
+from claims.extraction.offers import (
     Offer,
     SuggestionNotOffered,
     suggestion_accept,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from claims import reanchoring, reviewing, services
-from claims.extraction.services import suggestion_dismiss, suggestions_offered
+from claims.extraction.offers import suggestion_dismiss, suggestions_offered
 from claims.models import Actor, Claim, ClaimLink, Dispute, Review, Statement
 from partners import feed
 from sources.models import Outlet, Story

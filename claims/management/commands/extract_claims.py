@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.extraction import Candidate, suggest
+from claims.models import Claim
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -113,7 +114,7 @@ class Command(BaseCommand):
             who = c.actor_name or (
                 f"new: {c.proposed_actor['name']}"
                 if c.proposed_actor
-                else ("(outlet)" if c.mode == "outlet_voice" else "?")
+                else ("(outlet)" if c.mode == Claim.Mode.OUTLET_VOICE else "?")
             )
             figure = c.figure
             fig = f"{figure.measure} {figure.counted} {figure.low}..{figure.high}" if figure else ""

@@ -20,7 +20,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from claims.extraction import extract, suggest
-from claims.extraction.figures import parse_figures
+from claims.extraction.figure_reading import parse_figures
 from claims.extraction.text import nlp
 from claims.models import Actor, ActorAlias, ActorRole, Claim, Side, Statement, SuggestionDismissal
 from sources.models import Outlet

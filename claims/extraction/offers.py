@@ -17,6 +17,7 @@ from django.db import transaction
 from claims import services
 from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate, Suggestions, suggest
 from claims.extraction.evaluation import spans_match
+from claims.extraction.matching import ATTRIBUTION_DISPUTES
 from claims.models import Actor, Claim, ClaimDispute, Dispute, Side, Statement, SuggestionDismissal
 from core.errors import DomainError
 from sources.models import Outlet, Story
@@ -26,9 +27,6 @@ FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 
 class SuggestionNotOffered(DomainError):
     """The suggestion is not offered (any more): logged, dismissed, or the text changed."""
-
-
-ATTRIBUTION_DISPUTES = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION}
 
 
 @dataclass
