@@ -3,25 +3,83 @@
 Merging B (the duplicate) into A (the survivor) moves B's rows over to A, sets ``B.merged_into =
 A`` (B's page then redirects to A) and records a :class:`~claims.models.Merge` naming every row
 that moved. Undo moves exactly those rows back (the ones still on A) and clears ``merged_into``.
+What moves is written once, in ``MOVES`` and ``movable``: the merge, its preview and its undo all
+read it, so the preview never promises more than the merge does.
 Every row change goes through ordinary updates, so the history triggers record each one; the
 ``pghistory`` context of the merge names the merge record, so history shows why it changed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pghistory
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Model, QuerySet, Value
 from django.utils import timezone
 
 from claims.models import Actor, ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Merge, Statement
 from core.errors import DomainError
+from core.text import Fold
 from core.versioning import Versioned, save_versioned
 
 MAX_CHAIN = 50
+
+
+@dataclass(frozen=True)
+class Move:
+    """One kind of row a merge moves: ``model`` rows whose ``owner`` field names the actor or dispute.
+
+    ``kept_by`` names what the rows are unique on within their owner (an alias's folded form, a
+    claim's place in a dispute): a row whose twin is already on the receiving side stays behind.
+    """
+
+    name: str
+    label: str
+    model: type[Model]
+    owner: str
+    kept_by: str | None = None
+
+    def rows(self, owner: Actor | Dispute) -> QuerySet:
+        return self.model._default_manager.filter(**{self.owner: owner})
+
+    def staying(self, giver: Actor | Dispute, receiver: Actor | Dispute) -> QuerySet:
+        """Rows of ``giver`` that stay behind because ``receiver`` already has their twin."""
+        if self.kept_by is None:
+            return self.model._default_manager.none()
+        return self.rows(giver).filter(**{f"{self.kept_by}__in": self.rows(receiver).values(self.kept_by)})
+
+    def movable(self, giver: Actor | Dispute, receiver: Actor | Dispute) -> QuerySet:
+        return self.rows(giver).exclude(pk__in=self.staying(giver, receiver))
+
+
+MOVES: dict[str, tuple[Move, ...]] = {
+    Merge.Kind.ACTOR: (
+        Move("aliases", "aliases", ActorAlias, "actor", kept_by="normalized"),
+        Move("roles", "roles", ActorRole, "actor"),
+        Move("claims", "claims", Claim, "speaker"),
+        Move("statements", "statements", Statement, "speaker"),
+    ),
+    Merge.Kind.DISPUTE: (
+        Move("claim_links", "claims", ClaimDispute, "dispute", kept_by="claim"),
+        Move("annotations", "notes", Annotation, "dispute"),
+    ),
+}
+
+
+def _kind_of(record: Actor | Dispute) -> str:
+    return Merge.Kind.ACTOR if isinstance(record, Actor) else Merge.Kind.DISPUTE
+
+
+def merge_preview(*, survivor: Actor | Dispute, duplicate: Actor | Dispute) -> dict[str, int]:
+    """What merging ``duplicate`` into ``survivor`` would move, counted by kind (labels as shown)."""
+    return {move.label: move.movable(duplicate, survivor).count() for move in MOVES[_kind_of(survivor)]}
+
+
+def _move_all(kind: str, survivor: Actor | Dispute, duplicate: Actor | Dispute) -> dict[str, list[int]]:
+    return {move.name: _move(move.movable(duplicate, survivor), **{move.owner: survivor}) for move in MOVES[kind]}
 
 
 def survivor_of(obj: Actor | Dispute) -> Actor | Dispute:
@@ -73,18 +131,13 @@ def actor_merge(*, survivor: Actor, duplicate: Actor, user: AbstractBaseUser) ->
         kind=Merge.Kind.ACTOR, survivor_actor=survivor, duplicate_actor=duplicate, merged_by=user
     )
     with pghistory.context(merge=merge.pk, action="actor merge", user=user.pk):
-        known = set(ActorAlias.objects.filter(actor=survivor).values_list("normalized", flat=True))
-        movable = ActorAlias.objects.filter(actor=duplicate).exclude(normalized__in=known)
-        moved: dict[str, list[int]] = {"aliases": _move(movable, actor=survivor)}
+        moved = _move_all(Merge.Kind.ACTOR, survivor, duplicate)
         created = []
-        if not ActorAlias.objects.filter(actor=survivor, alias__iexact=duplicate.name.strip()).exists():
-            alias, made = ActorAlias.objects.get_or_create(actor=survivor, alias=duplicate.name.strip())
-            if made:
-                created.append(alias.pk)
+        name = duplicate.name.strip()
+        # the survivor may answer to the name already, spelt with other accents or case
+        if not ActorAlias.objects.filter(actor=survivor, normalized=Fold(Value(name))).exists():
+            created.append(ActorAlias.objects.create(actor=survivor, alias=name).pk)
         moved["created_aliases"] = created
-        moved["roles"] = _move(ActorRole.objects.filter(actor=duplicate), actor=survivor)
-        moved["claims"] = _move(Claim.objects.filter(speaker=duplicate), speaker=survivor)
-        moved["statements"] = _move(Statement.objects.filter(speaker=duplicate), speaker=survivor)
         duplicate.merged_into = survivor
         save_versioned(duplicate, expected_version=duplicate.version, fields=["merged_into"])
         merge.moved = moved
@@ -106,29 +159,12 @@ def dispute_merge(*, survivor: Dispute, duplicate: Dispute, user: AbstractBaseUs
         kind=Merge.Kind.DISPUTE, survivor_dispute=survivor, duplicate_dispute=duplicate, merged_by=user
     )
     with pghistory.context(merge=merge.pk, action="dispute merge", user=user.pk):
-        already = ClaimDispute.objects.filter(dispute=survivor).values("claim")
-        links = ClaimDispute.objects.filter(dispute=duplicate).exclude(claim__in=already)
-        moved = {
-            "claim_links": _move(links, dispute=survivor),
-            "annotations": _move(Annotation.objects.filter(dispute=duplicate), dispute=survivor),
-        }
+        moved = _move_all(Merge.Kind.DISPUTE, survivor, duplicate)
         duplicate.merged_into = survivor
         save_versioned(duplicate, expected_version=duplicate.version, fields=["merged_into"])
         merge.moved = moved
         merge.save(update_fields=["moved"])
     return merge
-
-
-_ACTOR_ROWS: dict[str, tuple[type[Model], str]] = {
-    "aliases": (ActorAlias, "actor"),
-    "roles": (ActorRole, "actor"),
-    "claims": (Claim, "speaker"),
-    "statements": (Statement, "speaker"),
-}
-_DISPUTE_ROWS: dict[str, tuple[type[Model], str]] = {
-    "claim_links": (ClaimDispute, "dispute"),
-    "annotations": (Annotation, "dispute"),
-}
 
 
 @transaction.atomic
@@ -144,20 +180,16 @@ def merge_undo(*, merge: Merge, user: AbstractBaseUser) -> dict[str, int]:
     survivor, duplicate = merge.survivor, merge.duplicate
     if survivor.merged_into_id is not None:
         raise DomainError(f"{survivor} has since been merged into {survivor.merged_into}; undo that merge first.")
-    rows = _ACTOR_ROWS if merge.kind == Merge.Kind.ACTOR else _DISPUTE_ROWS
     back: dict[str, int] = {}
     with pghistory.context(merge=merge.pk, action=f"{merge.kind} merge undone", user=user.pk):
         if merge.kind == Merge.Kind.ACTOR:
             ActorAlias.objects.filter(pk__in=merge.moved.get("created_aliases", []), actor=survivor).delete()
-        for name, (model, owner) in rows.items():
-            ids = merge.moved.get(name, [])
-            still_there = model._default_manager.filter(pk__in=ids, **{owner: survivor})
-            if model is ClaimDispute:
-                # a claim put in the duplicate again since the merge keeps that newer link
-                still_there = still_there.exclude(
-                    claim__in=ClaimDispute.objects.filter(dispute=duplicate).values("claim")
-                )
-            back[name] = len(_move(still_there, **{owner: duplicate}))
+        for move in MOVES[merge.kind]:
+            ids = merge.moved.get(move.name, [])
+            # rows of the merge still on the survivor, less those that would now collide on the
+            # duplicate (a claim put in it again since the merge keeps that newer link)
+            still_there = move.movable(survivor, duplicate).filter(pk__in=ids)
+            back[move.name] = len(_move(still_there, **{move.owner: duplicate}))
         duplicate.merged_into = None
         save_versioned(duplicate, expected_version=duplicate.version, fields=["merged_into"])
         merge.undone_at = timezone.now()

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims.merging import actor_merge, dispute_merge, merge_undo
-from claims.models import Actor, ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Merge, Statement
+from claims.merging import actor_merge, dispute_merge, merge_preview, merge_undo
+from claims.models import Actor, Dispute, Merge
 from claims.views.common import paginate
 from claims.views.people import PER_PAGE
 from core.errors import DomainError
@@ -33,7 +33,7 @@ def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, cand
         context["error"] = f"There is no {kind} numbered “{raw[:30]}”."
         status = 422
     if duplicate is not None:
-        context["counts"] = counts_for(duplicate)
+        context["counts"] = merge_preview(survivor=survivor, duplicate=duplicate)
     if request.method == "POST" and duplicate is not None:
         try:
             merger = actor_merge if kind == "actor" else dispute_merge
@@ -49,21 +49,6 @@ def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, cand
         context["error"] = context.get("error") or f"Choose the duplicate {kind} to merge."
         status = 422
     return render(request, "claims/merge_confirm.html", context, status=status)
-
-
-def counts_for(duplicate: Actor | Dispute) -> dict[str, int]:
-    """What a merge of ``duplicate`` would move, by kind."""
-    if isinstance(duplicate, Actor):
-        return {
-            "aliases": ActorAlias.objects.filter(actor=duplicate).count(),
-            "roles": ActorRole.objects.filter(actor=duplicate).count(),
-            "claims": Claim.objects.filter(speaker=duplicate).count(),
-            "statements": Statement.objects.filter(speaker=duplicate).count(),
-        }
-    return {
-        "claims": ClaimDispute.objects.filter(dispute=duplicate).count(),
-        "annotations": Annotation.objects.filter(dispute=duplicate).count(),
-    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pghistory.models
 import pytest
-from django.db import IntegrityError
 
 from claims import services
 from claims.merging import actor_merge, dispute_merge, merge_undo, survivor_of
@@ -172,16 +171,6 @@ def test_an_undone_dispute_merge_cannot_be_undone_again_and_nothing_moves(editor
 # --- actor_merge: names that fold alike --------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason=(
-        "actor_merge checks whether the survivor already answers to the duplicate's name with "
-        "alias__iexact (case only), then creates it as an alias; a name that differs from a survivor "
-        "alias only by accents ('Erdogan' vs 'Erdoğan') folds to the same normalized alias, so the "
-        "insert breaks claims_actoralias_unique_folded and the whole merge fails with IntegrityError"
-    ),
-)
 def test_merging_an_actor_whose_name_differs_from_the_survivors_only_by_accents_succeeds(editor):
     survivor = ActorFactory(name="Recep Tayyip Erdoğan")
     duplicate = ActorFactory(name="Recep Tayyip Erdogan")
