@@ -202,7 +202,7 @@ def cards_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
 def page_context(request: HttpRequest, dispute: Dispute, *, note_form: AnnotationForm | None = None) -> dict[str, Any]:
     context = cards_context(request, dispute)
     figures = list(
-        Figure.objects.filter(claim__in=Claim.objects.active().for_dispute(dispute))
+        Figure.objects.filter(claim__in=Claim.objects.active().filter(dispute_links__dispute=dispute))
         .select_related("whose", "scope", "claim__speaker__side", "claim__story__outlet")
         .order_by("as_of", "id")
     )

@@ -26,7 +26,7 @@ def test_places_of_withdrawn_claims_are_left_out_of_active_ones(editor):
     services.claim_withdraw(claim=withdrawn, expected_version=1, user=editor, reason="Logged in error")
 
     assert list(ClaimDispute.objects.filter(dispute=dispute).active().values_list("claim", flat=True)) == [kept.pk]
-    assert list(Claim.objects.active().for_dispute(dispute)) == [kept]
+    assert list(Claim.objects.active().filter(dispute_links__dispute=dispute)) == [kept]
 
 
 def test_card_data_loads_in_a_fixed_number_of_queries_whatever_the_claims(editor, django_assert_num_queries):
