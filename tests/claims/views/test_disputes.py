@@ -83,8 +83,10 @@ def test_casualty_dispute_has_range_chart_and_spread_of_comparable_figures(clien
     html = response.content.decode()
     assert "<svg" in html and 'class="range-chart"' in html
     # one series per voice, each with its own shape named in the legend
-    assert re.search(r"Side A <span class=\"meta\">\(circle\)</span>", html)
-    assert re.search(r"Side B <span class=\"meta\">\(square\)</span>", html)
+    legend = re.findall(r"</svg> (Side [A-C]) <span class=\"meta\">\((\w[\w-]*)\)</span>", html)
+    assert {side for side, _ in legend} >= {"Side A", "Side B"}
+    shapes = dict(legend)
+    assert len(set(shapes.values())) == len(shapes)
     # "at least" figures are open-ended: drawn with an arrow
     assert 'class="arrow"' in html
     page = text_of(response)
