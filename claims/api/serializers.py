@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.figures import spreads
+from claims.figures import Kind, Reading, spreads
 from claims.models import (
     Actor,
     ActorRole,
@@ -334,23 +334,44 @@ class SideGroupSerializer(serializers.Serializer):
 
 class SpreadFigureSerializer(serializers.Serializer):
     claim = serializers.UUIDField()
+    source = serializers.CharField(help_text="Who gives the figure: the speaker, or the outlet in its own voice.")
     value = serializers.IntegerField()
     qualifier = serializers.CharField()
     raw = serializers.CharField()
+    low = serializers.IntegerField(allow_null=True, help_text="The compared range's low end (null: open).")
+    high = serializers.IntegerField(allow_null=True, help_text="The compared range's high end (null: open).")
+    as_of = serializers.DateField(allow_null=True, help_text="When the figure held (as-of, said or published).")
+    whose = serializers.CharField(help_text="The side the counted belong to; empty for none or all sides.")
+    scope = serializers.CharField(help_text="The scope's label; empty for none.")
+    tally = serializers.CharField()
+
+
+class SpreadTrendSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    fell = serializers.BooleanField(help_text="A later total lies below an earlier one: a correction or a revision.")
+    summary = serializers.CharField()
+    figures = SpreadFigureSerializer(many=True, help_text="Oldest first.")
 
 
 class SpreadSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=[k.value for k in Kind], help_text="agree, differ or not_comparable.")
+    distance = serializers.IntegerField(
+        allow_null=True, help_text="0 when they agree; the gap between the nearest bounds when they differ."
+    )
+    reason = serializers.CharField(help_text="Why the figures cannot be compared; empty otherwise.")
     measure = serializers.CharField()
-    counted = serializers.CharField()
-    whose = SideSerializer(allow_null=True)
-    scope = ScopeSerializer(allow_null=True)
-    low = serializers.IntegerField()
-    high = serializers.IntegerField()
-    apart = serializers.IntegerField()
-    percent = serializers.IntegerField(help_text="How far apart, as a percentage of the highest figure.")
+    counted = serializers.CharField(allow_null=True, help_text="Null when the figures count different people.")
+    whose = SideSerializer(allow_null=True, help_text="Null for all sides, or when the figures differ in it.")
+    scope = ScopeSerializer(allow_null=True, help_text="Null for none, or when the figures differ in it.")
+    as_of = serializers.DateField(allow_null=True, help_text="The date compared; null when the figures differ in it.")
+    low = serializers.IntegerField(allow_null=True, help_text="agree: the range all allow; differ: the lower bound.")
+    high = serializers.IntegerField(allow_null=True, help_text="agree: the range all allow; differ: the upper bound.")
+    apart = serializers.IntegerField(allow_null=True, help_text="Deprecated: the same as distance.")
+    percent = serializers.IntegerField(allow_null=True, help_text="differ: the distance as a % of the upper bound.")
     sources = serializers.IntegerField(help_text="How many claims give a figure here.")
     summary = serializers.CharField()
     figures = SpreadFigureSerializer(many=True)
+    trends = SpreadTrendSerializer(many=True)
 
 
 class DisputeSerializer(serializers.ModelSerializer):
@@ -399,26 +420,57 @@ class DisputeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SpreadSerializer(many=True))
     def get_spreads(self, dispute: Dispute) -> list[dict[str, Any]]:
+        """The same verdicts as the dispute's pages (claims.figures.spreads)."""
         figures = [figure for placed in dispute.shown_claims for figure in placed.claim.shown_figures]
         claim_ids = {placed.claim.pk: placed.claim.public_id for placed in dispute.shown_claims}
+
+        def figure_data(reading: Reading) -> dict[str, Any]:
+            figure = reading.figure
+            return {
+                "claim": claim_ids[figure.claim_id],
+                "source": reading.source,
+                "value": figure.value,
+                "qualifier": figure.qualifier,
+                "raw": figure.raw,
+                "low": reading.low,
+                "high": reading.high,
+                "as_of": reading.day,
+                "whose": reading.whose,
+                "scope": reading.scope,
+                "tally": figure.tally,
+            }
+
+        def common(values: list[Any]) -> Any:
+            return values[0] if len(set(values)) == 1 else None
+
         result = []
-        for spread in spreads(figures):
-            first = spread.figures[0]
+        for verdict in spreads(figures):
+            shown = [r.figure for r in verdict.readings]
             result.append(
                 {
-                    "measure": first.measure,
-                    "counted": first.counted,
-                    "whose": first.whose,
-                    "scope": first.scope,
-                    "low": spread.low,
-                    "high": spread.high,
-                    "apart": spread.apart,
-                    "percent": spread.percent,
-                    "sources": spread.sources,
-                    "summary": spread.summary(),
-                    "figures": [
-                        {"claim": claim_ids[f.claim_id], "value": f.value, "qualifier": f.qualifier, "raw": f.raw}
-                        for f in spread.figures
+                    "verdict": verdict.kind.value,
+                    "distance": verdict.distance,
+                    "reason": verdict.reason,
+                    "measure": shown[0].measure,
+                    "counted": common([f.counted for f in shown]),
+                    "whose": shown[0].whose if common([f.whose_id for f in shown]) else None,
+                    "scope": shown[0].scope if common([f.scope_id for f in shown]) else None,
+                    "as_of": verdict.day,
+                    "low": verdict.low,
+                    "high": verdict.high,
+                    "apart": verdict.distance,
+                    "percent": verdict.percent,
+                    "sources": len({f.claim_id for f in shown}),
+                    "summary": verdict.summary(),
+                    "figures": [figure_data(r) for r in verdict.readings],
+                    "trends": [
+                        {
+                            "source": trend.source,
+                            "fell": trend.fell,
+                            "summary": trend.summary(),
+                            "figures": [figure_data(r) for r in trend.readings],
+                        }
+                        for trend in verdict.trends
                     ],
                 }
             )

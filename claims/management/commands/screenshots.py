@@ -30,7 +30,8 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from claims import roles
-from claims.models import Actor, Claim, Dispute
+from claims.figures import Kind, spreads
+from claims.models import Actor, Claim, Dispute, Figure
 from claims.seeding import DATASET, load_seeds
 from sources.models import Story
 
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         disputes = Dispute.objects.active().annotate(
             n=Count("claim_links", distinct=True), figures=Count("claim_links__claim__figures", distinct=True)
         )
-        # a casualty count shows the most: cards by side, the range chart and the spread
+        # a casualty count shows the most: cards by side, the range chart and the spread verdicts
         dispute = (
             disputes.filter(kind=Dispute.Kind.CASUALTY_COUNT).order_by("-figures", "-n", "pk").first()
             or disputes.order_by("-figures", "-n", "pk").first()
@@ -141,7 +142,26 @@ class Command(BaseCommand):
         ]
         if len(compared) >= 2:
             pages.append(("compare", "/compare/?claims=" + ",".join(map(str, compared))))
+        pages.extend(self.comparison_pages(disputes))
         return pages
+
+    def comparison_pages(self, disputes: Any) -> list[tuple[str, str]]:
+        """Disputes whose spread verdicts show the comparison at work: figures that agree as ranges
+        ("63" and "at least 60"), and totals of different dates that are not compared."""
+        wanted = {
+            "dispute-figures-agree": lambda v: v.kind == Kind.AGREE,
+            "dispute-figures-dates": lambda v: v.kind == Kind.NOT_COMPARABLE and "as-of dates" in v.reason,
+        }
+        found: dict[str, str] = {}
+        for candidate in disputes.filter(kind=Dispute.Kind.CASUALTY_COUNT).order_by("pk")[:50]:
+            figures = Figure.objects.filter(claim__in=Claim.objects.active().for_dispute(candidate)).select_related(
+                "whose", "scope", "claim__speaker", "claim__story__outlet"
+            )
+            verdicts = spreads(figures)
+            for name, test in wanted.items():
+                if name not in found and any(test(v) for v in verdicts):
+                    found[name] = candidate.get_absolute_url()
+        return sorted(found.items())
 
     def open_session(self) -> str:
         """A logged-in session for the screenshot user (an editor who has no password at all)."""

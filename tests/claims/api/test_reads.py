@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from claims import services, visibility
 from claims.merging import actor_merge, dispute_merge
-from claims.models import Actor, Annotation, Claim, Dispute, Review
+from claims.models import Actor, Annotation, Claim, Dispute, Figure, Review
 from claims.ratings import BEST, BY_RATING, WORST
 from sources.models import Outlet
 from tests.factories import StoryFactory, UserFactory
@@ -44,13 +44,31 @@ def test_a_dispute_groups_its_published_claims_by_side_with_figures_and_spreads(
         str(pid)
         for pid in Claim.objects.visible().filter(dispute_links__dispute=dispute).values_list("public_id", flat=True)
     }
-    # 49 Armenian and 50 Azerbaijani soldiers are two sides' own losses: never one spread
-    for spread in body["spreads"]:
-        assert len({figure["claim"] for figure in spread["figures"]}) >= 1
-        assert spread["whose"] is None or spread["whose"]["key"] in ("armenia", "azerbaijan")
-    whose_in_spreads = [spread["whose"]["key"] for spread in body["spreads"] if spread["whose"]]
-    assert len(whose_in_spreads) == len(set(whose_in_spreads))
+    # 49 Armenian and 50 Azerbaijani soldiers are two sides' own losses: not comparable, and why
+    (spread,) = body["spreads"]
+    assert spread["verdict"] == "not_comparable" and spread["distance"] is None
+    assert spread["reason"] == "different whose (Armenia vs Azerbaijan)"
+    assert spread["whose"] is None
+    assert sorted(figure["value"] for figure in spread["figures"]) == [49, 50]
     assert body["public_url"].endswith(f"/public/disputes/{dispute.public_id}/")
+
+
+def test_spreads_compare_ranges_with_the_same_function_as_the_pages(api, seeded):
+    from claims.figures import spreads
+
+    dispute = Dispute.objects.get(key="az-civilians-killed-2020")
+    body = api.get(f"/api/v1/disputes/{dispute.public_id}/").json()
+    agree = [spread for spread in body["spreads"] if spread["verdict"] == "agree"]
+    assert len(agree) == 1
+    # "63" and "at least 60" as of 21 Oct 2020 overlap at 63: they agree, nothing apart
+    (spread,) = agree
+    assert spread["distance"] == 0 and spread["low"] == spread["high"] == 63
+    assert spread["as_of"] == "2020-10-21"
+    assert sorted((f["qualifier"], f["value"]) for f in spread["figures"]) == [("at_least", 60), ("exact", 63)]
+    figures = Figure.objects.filter(
+        claim__in=Claim.objects.visible().filter(dispute_links__dispute=dispute)
+    ).select_related("whose", "scope", "claim__speaker", "claim__story__outlet")
+    assert [s["summary"] for s in body["spreads"]] == [v.summary() for v in spreads(figures)]
 
 
 def test_a_claim_links_to_its_story_statement_disputes_and_reviews(api, seeded):
