@@ -125,7 +125,8 @@ def review_page_context(request: HttpRequest, review: Review, **extra: object) -
         "can_correct": user.has_perm("claims.add_review")
         and review.is_published
         and not Review.objects.filter(supersedes=review).exists(),
-        "not_public_yet": is_draft and not claim_is_visible(claim),
+        # approved or not, a verdict on a claim partners cannot see is not public yet: say so
+        "not_public_yet": review.withdrawn_at is None and not claim_is_visible(claim),
         "not_public_yet_text": NOT_PUBLIC_YET,
         **extra,
     }
