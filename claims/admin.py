@@ -602,7 +602,17 @@ class ReviewAdmin(NoDeleteMixin, DeskVersionedAdmin):
     list_select_related = ["claim", "reviewer", "approved_by"]
     search_fields = ["reasoning", "claim__quote"]
     autocomplete_fields = ["claim"]
-    readonly_fields = ["reviewer", "approved_by", "approved_at", "is_published", "supersedes"]
+    # sending back and resubmitting go through the review page (claims.reviewing), not this form
+    readonly_fields = [
+        "reviewer",
+        "approved_by",
+        "approved_at",
+        "is_published",
+        "supersedes",
+        "returned_at",
+        "returned_by",
+        "return_comment",
+    ]
     actions = ["approve_reviews"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:

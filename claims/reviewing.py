@@ -6,11 +6,18 @@
 - ``review_update`` changes a draft (reviewer only, refused on a stale version).
 - ``review_approve`` is the second pair of eyes: someone with ``claims.approve_review`` who is
   not the reviewer approves and publishes the draft (the database refuses self-approval too).
+- ``review_send_back`` is the other answer the second pair of eyes can give: the same person
+  returns the draft to its reviewer with a comment. A returned draft cannot be approved; its
+  reviewer changes it (``review_update``) and ``review_resubmit``s it, which puts it back in the
+  queue. History keeps every send-back (``review_send_backs``): the comment and the draft as it
+  was when it was sent back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -24,6 +31,7 @@ from core.errors import DomainError
 from core.versioning import save_versioned
 
 MAX_EVIDENCE_LINKS = 20
+MAX_RETURN_COMMENT = 5_000
 MAX_URL_LENGTH = 1000
 _url = URLValidator(schemes=["http", "https"])
 
@@ -107,12 +115,9 @@ def review_update(
 @transaction.atomic
 def review_approve(*, review: Review, expected_version: int, approver: AbstractBaseUser) -> Review:
     """A second person approves the draft, which publishes it."""
-    if review.reviewer_id == approver.pk:
-        raise DomainError("A review must be approved by a second person, not by its reviewer.")
-    if review.approved_by_id is not None:
-        raise DomainError("This review is already approved.")
-    if review.withdrawn_at is not None:
-        raise DomainError("This review was withdrawn.")
+    _check_second_person(review, approver, doing="approved", verb="approve")
+    if review.returned_at is not None:
+        raise DomainError("This draft was sent back to its reviewer; it can be approved once they resubmit it.")
     now = timezone.now()
     review.approved_by = approver
     review.approved_at = now
@@ -121,3 +126,91 @@ def review_approve(*, review: Review, expected_version: int, approver: AbstractB
     return save_versioned(
         review, expected_version=expected_version, fields=["approved_by", "approved_at", "is_published", "published_at"]
     )
+
+
+def _check_second_person(review: Review, user: AbstractBaseUser, *, doing: str, verb: str) -> None:
+    """The rules both answers of the second pair of eyes share: approving and sending back."""
+    if review.reviewer_id == user.pk:
+        raise DomainError(f"A review must be {doing} by a second person, not by its reviewer.")
+    if not user.has_perm("claims.approve_review"):
+        raise DomainError(f"Only a fact-checker or an editor who may approve reviews can {verb} one.")
+    if review.approved_by_id is not None:
+        raise DomainError("This review is already approved.")
+    if review.withdrawn_at is not None:
+        raise DomainError("This review was withdrawn.")
+
+
+@transaction.atomic
+def review_send_back(*, review: Review, expected_version: int, user: AbstractBaseUser, comment: str) -> Review:
+    """The second person returns the draft to its reviewer with ``comment`` instead of approving it."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError("Say what should change: the comment is empty.", field="comment")
+    if len(comment) > MAX_RETURN_COMMENT:
+        raise DomainError(f"Keep the comment under {MAX_RETURN_COMMENT} characters.", field="comment")
+    _check_second_person(review, user, doing="sent back", verb="send back")
+    if review.returned_at is not None:
+        raise DomainError("This draft was already sent back to its reviewer.")
+    review.returned_at = timezone.now()
+    review.returned_by = user
+    review.return_comment = comment
+    return save_versioned(
+        review, expected_version=expected_version, fields=["returned_at", "returned_by", "return_comment"]
+    )
+
+
+@transaction.atomic
+def review_resubmit(*, review: Review, expected_version: int, user: AbstractBaseUser) -> Review:
+    """The reviewer puts a draft that was sent back in the queue for approval again.
+
+    The comment leaves the row but not the history: ``review_send_backs`` reads it from there.
+    """
+    if review.reviewer_id != user.pk:
+        raise DomainError("Only the reviewer who wrote this draft can resubmit it.")
+    if review.returned_at is None:
+        raise DomainError("This draft was not sent back; it is already waiting for approval.")
+    review.returned_at = None
+    review.returned_by = None
+    review.return_comment = ""
+    return save_versioned(
+        review, expected_version=expected_version, fields=["returned_at", "returned_by", "return_comment"]
+    )
+
+
+@dataclass(frozen=True)
+class SendBack:
+    """One time a draft was sent back: who, when, why, and the draft as it was then."""
+
+    returned_at: datetime
+    returned_by: AbstractBaseUser | None
+    comment: str
+    rating: str
+    reasoning: str
+    evidence: list[str]
+    version: int
+
+    @property
+    def rating_label(self) -> str:
+        return Rating(self.rating).label if self.rating in Rating.values else self.rating
+
+
+def review_send_backs(review: Review) -> list[SendBack]:
+    """Every send-back of ``review``, oldest first, read from its history (pghistory events)."""
+    events = (
+        review.events.filter(returned_at__isnull=False)
+        .select_related("returned_by")
+        .order_by("returned_at", "pgh_id")
+        .distinct("returned_at")
+    )
+    return [
+        SendBack(
+            returned_at=event.returned_at,
+            returned_by=event.returned_by,
+            comment=event.return_comment,
+            rating=event.rating,
+            reasoning=event.reasoning,
+            evidence=list(event.evidence or []),
+            version=event.version,
+        )
+        for event in events
+    ]

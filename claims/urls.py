@@ -9,6 +9,7 @@ from claims.views import (
     notes,
     people,
     publishing,
+    review_decisions,
     reviews,
     revisions,
     search,
@@ -32,6 +33,7 @@ urlpatterns = [
     *search.urlpatterns,
     *people.urlpatterns,
     *reviews.urlpatterns,
+    *review_decisions.urlpatterns,
     *merges.urlpatterns,
     *suggestions.urlpatterns,
 ]

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from claims.models import Actor, Claim, ClaimDispute, Dispute, Figure, Review, Scope, Side, Statement
 from claims.ratings import Rating
+from claims.reviewing import MAX_RETURN_COMMENT
 from sources.models import Outlet, Story
 
 MAX_INT = 2**31 - 1
@@ -179,6 +180,10 @@ class ReviewCreateSerializer(serializers.Serializer):
     reasoning = serializers.CharField(max_length=20_000, help_text="Markdown.")
     evidence = serializers.ListField(child=serializers.CharField(max_length=2000), max_length=50, default=list)
     supersedes = PublicIdField(queryset=Review.objects.all(), required=False, allow_null=True, default=None)
+
+
+class ReviewSendBackSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=MAX_RETURN_COMMENT, help_text="What should change before approval.")
 
 
 class ReviewUpdateSerializer(serializers.Serializer):

@@ -554,6 +554,17 @@ class ReviewSerializer(ReviewRefSerializer):
         return absolute(self.context.get("request"), path)
 
 
+class DeskReviewSerializer(ReviewSerializer):
+    """A review as the desk reads it: also whether a second person sent the draft back, and why.
+    (Never for partners: they see published reviews only, which are never sent back.)"""
+
+    returned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta(ReviewSerializer.Meta):
+        fields = [*ReviewSerializer.Meta.fields, "returned_at", "returned_by", "return_comment"]
+        read_only_fields = fields
+
+
 class DisputeRefSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     url = ApiUrlField("dispute")

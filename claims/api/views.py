@@ -38,6 +38,7 @@ from claims.api.serializers import (
     ActorSerializer,
     AnnotationSerializer,
     ClaimSerializer,
+    DeskReviewSerializer,
     DisputeSerializer,
     ReviewSerializer,
     StatementSerializer,
@@ -358,7 +359,12 @@ class ReviewViewSet(ReadViewSet):
     renderer_classes = [JSONRenderer, JSONLDRenderer]
 
     def get_queryset(self) -> QuerySet[Review]:
-        return self.audience.reviews_for_representation().select_related("claim__speaker", "claim__story__outlet")
+        return self.audience.reviews_for_representation().select_related(
+            "claim__speaker", "claim__story__outlet", "returned_by"
+        )
+
+    def get_serializer_class(self) -> type[ReviewSerializer]:
+        return DeskReviewSerializer if self.audience.desk else ReviewSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if getattr(request.accepted_renderer, "format", "") != "jsonld":
@@ -402,6 +408,31 @@ class ReviewViewSet(ReadViewSet):
         review = self.get_object()
         version = expected_version(request)
         reviewing.review_approve(review=review, expected_version=version, approver=request.user)
+        return _current(self, review)
+
+    @extend_schema(
+        request=inputs.ReviewSendBackSerializer,
+        parameters=[IF_MATCH],
+        responses={200: DeskReviewSerializer, **PRECONDITION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request: Request, public_id: str) -> Response:
+        """A second fact-checker or editor returns the draft to its reviewer with a comment."""
+        self.require("claims.approve_review")
+        review = self.get_object()
+        version = expected_version(request)
+        data = self._valid(inputs.ReviewSendBackSerializer)
+        reviewing.review_send_back(review=review, expected_version=version, user=request.user, **data)
+        return _current(self, review)
+
+    @extend_schema(request=None, parameters=[IF_MATCH], responses={200: DeskReviewSerializer, **PRECONDITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request: Request, public_id: str) -> Response:
+        """The reviewer puts a draft that was sent back in the queue for approval again."""
+        self.require("claims.change_review")
+        review = self.get_object()
+        version = expected_version(request)
+        reviewing.review_resubmit(review=review, expected_version=version, user=request.user)
         return _current(self, review)
 
 

@@ -83,6 +83,11 @@ class Review(Versioned):
 
     A correction is a new review that ``supersedes`` the old one; the old verdict stays visible
     with its date.
+
+    Instead of approving, the second person may send the draft back to its reviewer with a
+    comment (``returned_at``, ``returned_by``, ``return_comment``); it then waits for its reviewer,
+    not for approval, until they resubmit it, which clears the three. History (pghistory) keeps
+    every send-back as an event holding both the comment and the draft as it was then.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -101,6 +106,11 @@ class Review(Versioned):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True, help_text="When it was sent back to its reviewer.")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_comment = models.TextField(blank=True, help_text="Why it was sent back: what to change.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +131,16 @@ class Review(Versioned):
                 name="claims_review_approver_is_second_person",
             ),
             models.CheckConstraint(condition=~Q(supersedes=F("pk")), name="claims_review_not_superseding_self"),
+            # sent back: by someone, with a comment, and only while it is an unapproved draft
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True, returned_by__isnull=True, return_comment="")
+                | (
+                    Q(returned_at__isnull=False, returned_by__isnull=False, approved_by__isnull=True)
+                    & ~Q(return_comment="")
+                    & ~Q(returned_by=F("reviewer"))
+                ),
+                name="claims_review_returned_by_second_person_with_comment",
+            ),
         ]
         indexes = [models.Index(name="claims_review_claim", fields=["claim", "created_at"])]
         triggers = [pgtrigger.Protect(name="claims_review_no_delete", operation=pgtrigger.Delete)]

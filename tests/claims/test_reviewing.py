@@ -1,16 +1,27 @@
 """The review flow of claims/reviewing.py: evidence links, drafts, their edits, and the second
-person's approval, with the errors a fact-checker sees when a rule is broken."""
+person's answer (approval, or a send-back with a comment), with the errors a fact-checker sees
+when a rule is broken."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from claims import services
 from claims.models import Claim, Review
-from claims.reviewing import MAX_EVIDENCE_LINKS, clean_evidence, review_approve, review_draft, review_update
+from claims.reviewing import (
+    MAX_EVIDENCE_LINKS,
+    clean_evidence,
+    review_approve,
+    review_draft,
+    review_resubmit,
+    review_send_back,
+    review_send_backs,
+    review_update,
+)
 from core.errors import DomainError
 from core.versioning import EditConflict
-from tests.factories import DisputeFactory, StoryFactory
+from tests.factories import DisputeFactory, StoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +311,149 @@ def test_an_approved_correction_supersedes_the_old_verdict_which_stays_published
     assert correction_row.is_published and correction_row.approved_by == factchecker
     assert old_row.is_published and old_row.published_at == old_published_at and old_row.version == 2
     assert set(Review.objects.visible().filter(claim=claim)) == {old_row, correction_row}
+
+
+# --- review_send_back and review_resubmit ------------------------------------------------------
+
+WHY = "Anadolu's two dozen covers two strikes: say which strike the 13 are from."
+
+
+def test_a_second_person_sends_a_draft_back_with_a_comment_and_it_cannot_be_approved_until_resubmitted(
+    claim, factchecker, second_factchecker
+):
+    review = draft(claim, factchecker)
+
+    review_send_back(review=review, expected_version=1, user=second_factchecker, comment=f"  {WHY}\n")
+
+    row = stored(review)
+    assert (row.returned_by, row.return_comment, row.version) == (second_factchecker, WHY, 2)
+    assert row.returned_at is not None and not row.is_published
+    assert not Review.objects.visible().filter(pk=review.pk).exists()
+    with pytest.raises(DomainError, match="sent back to its reviewer; it can be approved once they resubmit it"):
+        review_approve(review=row, expected_version=2, approver=second_factchecker)
+    assert stored(review).approved_by is None
+
+
+def test_the_reviewer_edits_and_resubmits_a_returned_draft_which_can_then_be_approved(
+    claim, factchecker, second_factchecker
+):
+    review = draft(claim, factchecker)
+    review_send_back(review=review, expected_version=1, user=second_factchecker, comment=WHY)
+
+    review_update(review=review, expected_version=2, user=factchecker, rating="mixed", reasoning="13 in one strike.")
+    assert stored(review).returned_at is not None  # editing alone does not resubmit
+    review_resubmit(review=review, expected_version=3, user=factchecker)
+
+    row = stored(review)
+    assert (row.returned_at, row.returned_by, row.return_comment, row.version) == (None, None, "", 4)
+    review_approve(review=row, expected_version=4, approver=second_factchecker)
+    assert stored(review).is_published
+
+
+def test_history_keeps_the_comment_and_the_draft_as_it_was_when_sent_back(claim, factchecker, second_factchecker):
+    review = draft(claim, factchecker)
+    review_send_back(review=review, expected_version=1, user=second_factchecker, comment=WHY)
+    review_update(review=review, expected_version=2, user=factchecker, rating="mixed", reasoning="13 in one strike.")
+    review_resubmit(review=review, expected_version=3, user=factchecker)
+    review_send_back(review=review, expected_version=4, user=second_factchecker, comment="Add the UN count.")
+
+    sent_back = review_send_backs(stored(review))
+
+    assert [(s.comment, s.returned_by, s.rating, s.reasoning, s.version) for s in sent_back] == [
+        (WHY, second_factchecker, "mostly_true", "AFP counts 13 in one strike.", 2),
+        ("Add the UN count.", second_factchecker, "mixed", "13 in one strike.", 5),
+    ]
+    assert sent_back[0].evidence == [AFP] and sent_back[0].rating_label == "Mostly true"
+    # and the raw history still has every state: drafted, sent back, edited, resubmitted, sent back
+    events = list(stored(review).events.order_by("pgh_id"))
+    assert [(e.version, e.return_comment) for e in events] == [
+        (1, ""),
+        (2, WHY),
+        (3, WHY),
+        (4, ""),
+        (5, "Add the UN count."),
+    ]
+
+
+def test_the_reviewer_cannot_send_back_their_own_draft(claim, factchecker):
+    review = draft(claim, factchecker)
+
+    with pytest.raises(DomainError, match="sent back by a second person, not by its reviewer"):
+        review_send_back(review=review, expected_version=1, user=factchecker, comment=WHY)
+
+    assert stored(review).returned_at is None
+
+
+def test_sending_back_needs_the_permission_to_approve(claim, factchecker, viewer):
+    review = draft(claim, factchecker)
+
+    with pytest.raises(DomainError, match="who may approve reviews can send back one"):
+        review_send_back(review=review, expected_version=1, user=viewer, comment=WHY)
+    with pytest.raises(DomainError, match="who may approve reviews can approve one"):
+        review_approve(review=review, expected_version=1, approver=UserFactory())
+
+    row = stored(review)
+    assert (row.returned_at, row.approved_by, row.version) == (None, None, 1)
+
+
+@pytest.mark.parametrize("comment", ["", "  \n ", None])
+def test_a_send_back_without_a_comment_is_refused(claim, factchecker, second_factchecker, comment):
+    review = draft(claim, factchecker)
+
+    with pytest.raises(DomainError, match="Say what should change: the comment is empty") as error:
+        review_send_back(review=review, expected_version=1, user=second_factchecker, comment=comment)
+
+    assert error.value.field == "comment"
+    assert stored(review).returned_at is None
+
+
+def test_a_send_back_of_a_draft_changed_since_it_was_read_is_refused_with_conflict(
+    claim, factchecker, second_factchecker
+):
+    review = draft(claim, factchecker)
+    read_by_second = Review.objects.get(pk=review.pk)
+    review_update(review=review, expected_version=1, user=factchecker, rating="false", reasoning="New evidence.")
+
+    with pytest.raises(EditConflict, match="you had version 1, it is now version 2"):
+        review_send_back(review=read_by_second, expected_version=1, user=second_factchecker, comment=WHY)
+
+    row = stored(review)
+    assert (row.returned_at, row.return_comment, row.rating) == (None, "", "false")
+
+
+def test_an_approved_or_returned_draft_cannot_be_sent_back(claim, factchecker, second_factchecker, editor):
+    approved = draft(claim, factchecker)
+    review_approve(review=approved, expected_version=1, approver=second_factchecker)
+    with pytest.raises(DomainError, match="already approved"):
+        review_send_back(review=approved, expected_version=2, user=editor, comment=WHY)
+
+    returned = draft(claim, factchecker)
+    review_send_back(review=returned, expected_version=1, user=second_factchecker, comment=WHY)
+    with pytest.raises(DomainError, match="already sent back"):
+        review_send_back(review=returned, expected_version=2, user=editor, comment="Me too.")
+    assert stored(returned).returned_by == second_factchecker
+
+
+def test_only_the_reviewer_resubmits_and_only_a_returned_draft(claim, factchecker, second_factchecker):
+    review = draft(claim, factchecker)
+    with pytest.raises(DomainError, match="was not sent back"):
+        review_resubmit(review=review, expected_version=1, user=factchecker)
+
+    review_send_back(review=review, expected_version=1, user=second_factchecker, comment=WHY)
+    with pytest.raises(DomainError, match="Only the reviewer who wrote this draft can resubmit it"):
+        review_resubmit(review=review, expected_version=2, user=second_factchecker)
+    with pytest.raises(EditConflict):
+        review_resubmit(review=review, expected_version=1, user=factchecker)
+
+    assert stored(review).return_comment == WHY
+
+
+def test_the_database_refuses_a_send_back_without_comment_or_by_the_reviewer(claim, factchecker, second_factchecker):
+    review = draft(claim, factchecker)
+    rows = Review.objects.filter(pk=review.pk)
+    name = "claims_review_returned_by_second_person_with_comment"
+
+    with pytest.raises(IntegrityError, match=name), transaction.atomic():
+        rows.update(returned_at=review.created_at, returned_by=second_factchecker, return_comment="")
+    with pytest.raises(IntegrityError, match=name), transaction.atomic():
+        rows.update(returned_at=review.created_at, returned_by=factchecker, return_comment=WHY)

@@ -11,8 +11,9 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import Group
 
-from claims import reanchoring, reviewing, services
+from claims import reanchoring, reviewing, roles, services
 from claims.extraction.offers import suggestion_dismiss, suggestions_offered
 from claims.models import Actor, Claim, ClaimLink, Dispute, Review, Statement
 from partners import feed
@@ -65,6 +66,13 @@ def upserts(*records) -> dict[tuple[str, uuid.UUID], str]:
     return {(RESOURCES[type(record)], record.public_id): "upsert" for record in records}
 
 
+def _approver(username: str):
+    """Approving needs the permission (claims.approve_review), which a fact-checker holds."""
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=roles.FACT_CHECKER))
+    return user
+
+
 @dataclass
 class Desk:
     editor: object
@@ -93,7 +101,7 @@ def desk() -> Desk:
     return Desk(
         editor=editor,
         factchecker=UserFactory(username="feed-internal-factchecker"),
-        approver=UserFactory(username="feed-internal-approver"),
+        approver=_approver("feed-internal-approver"),
         dispute=dispute,
         story=story,
         speaker=speaker,

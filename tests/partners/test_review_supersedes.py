@@ -9,10 +9,11 @@ desk still sees what the correction corrects.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from claims import reviewing, services
+from claims import reviewing, roles, services
 from claims.models import Review
 from partners import feed
 from tests.factories import DisputeFactory, StoryFactory, UserFactory
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_correction_stops_naming_a_withdrawn_verdict_to_partners_and_the_public(live_server, viewer):
     editor, factchecker, approver = (UserFactory(username=f"supersedes-{n}") for n in ("ed", "fc", "ap"))
+    approver.groups.add(Group.objects.get(name=roles.FACT_CHECKER))  # approving needs claims.approve_review
     dispute = DisputeFactory()
     claim = services.claim_log(
         story=StoryFactory(),

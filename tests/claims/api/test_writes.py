@@ -219,3 +219,34 @@ def test_a_review_is_drafted_then_approved_by_a_second_person(editor, factchecke
     assert approved.status_code == 200
     assert approved.json()["is_published"] is True
     assert Review.objects.get(public_id=draft.json()["id"]).approved_by == second_factchecker
+
+
+def test_a_draft_is_sent_back_with_a_comment_resubmitted_and_partners_never_see_the_comment(
+    editor, factchecker, second_factchecker, story, dispute, partner_key
+):
+    claim = log_claim(desk(editor), story, dispute, publish=True).json()
+    checker, second = desk(factchecker), desk(second_factchecker)
+    url = checker.post(
+        "/api/v1/reviews/", {"claim": claim["id"], "rating": "mixed", "reasoning": "Two counts."}, format="json"
+    )["Location"]
+
+    own = checker.post(url + "send-back/", {"comment": "Mine."}, format="json", HTTP_IF_MATCH='"v1"')
+    assert own.status_code == 400 and "second person" in own.json()["errors"][0]["detail"]
+    empty = second.post(url + "send-back/", {"comment": ""}, format="json", HTTP_IF_MATCH='"v1"')
+    assert errors(empty) == {"comment": "blank"}
+    stale = second.post(url + "send-back/", {"comment": "Which strike?"}, format="json", HTTP_IF_MATCH='"v0"')
+    assert stale.status_code == 412
+
+    returned = second.post(url + "send-back/", {"comment": "Which strike?"}, format="json", HTTP_IF_MATCH='"v1"')
+    assert returned.status_code == 200, returned.content
+    body = returned.json()
+    assert (body["return_comment"], body["returned_by"], body["version"]) == ("Which strike?", "factchecker2", 2)
+    refused = second.post(url + "approve/", format="json", HTTP_IF_MATCH='"v2"')
+    assert refused.status_code == 400 and "resubmit" in refused.json()["errors"][0]["detail"]
+
+    resubmitted = checker.post(url + "resubmit/", format="json", HTTP_IF_MATCH='"v2"')
+    assert resubmitted.status_code == 200 and resubmitted.json()["returned_at"] is None
+    assert second.post(url + "approve/", format="json", HTTP_IF_MATCH='"v3"').status_code == 200
+    partner = APIClient().get(url, HTTP_AUTHORIZATION=f"Api-Key {partner_key}")
+    assert partner.status_code == 200
+    assert not {"returned_at", "returned_by", "return_comment"} & set(partner.json())
