@@ -5,17 +5,20 @@
 - every side tag in the story reader (white words on the side's colour, drawn by CSS, which axe
   does not see) reads at 4.5:1;
 - every focus indicator met while tabbing through those pages is drawn, and at 3:1 against what
-  is around it.
+  is around it;
+- on a phone the story reader's log form is one tap away, not below the whole story.
 
 Console errors, uncaught exceptions and CSP violations fail every browser test (conftest.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.db.models import Count
 from django.templatetags.static import static
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from claims.models import Claim, Dispute, Review
 from sources.models import Story
@@ -23,6 +26,8 @@ from sources.models import Story
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 
 # Shared by the checks below: relative luminance and contrast ratio (WCAG 2.x), and the colour
 # actually behind an element (the first ancestor with an opaque background; the page's otherwise).
@@ -177,6 +182,26 @@ def test_focus_indicators_show_at_3_to_1_on_the_desk_pages(live_server, page, lo
         open_settled(page, url)
         report += [f"{name}: {problem}" for problem in focus_problems(page)]
     assert not report, "focus indicators missing or faint:\n" + "\n".join(report)
+
+
+def test_on_a_phone_the_log_form_is_one_tap_from_the_top_of_the_story(
+    live_server, new_context: Callable, login, seeded, editor
+):
+    phone = new_context(**PHONE).new_page()
+    login(editor, phone)
+    open_settled(phone, desk_pages(live_server)["story reader"])
+    form_heading = phone.get_by_role("heading", name="Log a claim")
+    assert form_heading.bounding_box()["y"] > 3 * PHONE["viewport"]["height"], "the form should be far below here"
+
+    jump = phone.get_by_role("link", name="Log a claim")
+    expect(jump).to_be_in_viewport()
+    jump.tap()
+
+    expect(form_heading).to_be_in_viewport()
+    expect(phone.get_by_label("Quote")).to_be_in_viewport()
+    # and the way back up to the words, for the next selection
+    phone.get_by_role("link", name="Back to the story").tap()
+    expect(phone.get_by_role("heading", level=1)).to_be_in_viewport()
 
 
 def test_the_favicon_is_served_for_pages_that_name_none(live_server, page):
