@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -13,6 +16,9 @@ for prefix, viewset, basename in claims_routes:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, error pages, the API).
+    # Lazy: the manifest's hashed name is only known once collectstatic has run.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(([*claims_api_paths, *partner_api_paths, *router.urls], "api"))),

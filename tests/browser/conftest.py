@@ -8,6 +8,7 @@ fails saying how to get one: they never skip.
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -48,3 +49,68 @@ def login(live_server, page):
         return target
 
     return _login
+
+
+# --- nothing goes wrong quietly in the browser ---------------------------------------------
+# Every page a browser test opens, in any context the test creates, is watched: a console error
+# (a failed request, a script error logged), an uncaught exception, or a Content-Security-Policy
+# violation fails the test at teardown, listed one per line. A test that provokes an error on
+# purpose (a refused form answered 422, an edit conflict's 409) says which with
+# ``@pytest.mark.allow_console_errors(r"status of 422")``: regular expressions, searched in each line.
+
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__claimdeskCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"}`
+    + ` at ${event.sourceFile || location.href}:${event.lineNumber}`
+    + (event.sample ? ` sample: ${event.sample}` : "")
+  );
+});
+"""
+
+
+def _where(message) -> str:
+    location = message.location or {}
+    url = location.get("url") or ""
+    return f" ({url}:{location.get('lineNumber', 0)})" if url else ""
+
+
+def _watch(context, problems: list[str]) -> None:
+    context.expose_function("__claimdeskCspViolation", lambda text: problems.append(f"CSP violation: {text}"))
+    context.add_init_script(CSP_LISTENER)
+    context.on(
+        "console",
+        lambda message: (
+            problems.append(f"console error: {message.text}{_where(message)}") if message.type == "error" else None
+        ),
+    )
+    context.on("weberror", lambda error: problems.append(f"uncaught exception: {error.error}"))
+
+
+@pytest.fixture(autouse=True)
+def console_guard(request, browser, monkeypatch):
+    """Fail the test on any console error, uncaught exception or CSP violation, in any page of
+    any browser context it opened (``page``, ``context`` or ``browser.new_context()``)."""
+    problems: list[str] = []
+    opened = []
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        _watch(context, problems)
+        opened.append(context)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_new_context)
+    yield problems
+    for context in opened:  # a test's own extra contexts, when it left them open
+        if context in browser.contexts:
+            context.close()
+
+    allowed = [re.compile(p) for marker in request.node.iter_markers("allow_console_errors") for p in marker.args]
+    unexpected = [p for p in problems if not any(pattern.search(p) for pattern in allowed)]
+    if unexpected:
+        pytest.fail(
+            f"The browser reported {len(unexpected)} problem(s):\n" + "\n".join(f"  - {p}" for p in unexpected),
+            pytrace=False,
+        )

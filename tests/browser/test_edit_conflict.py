@@ -43,6 +43,7 @@ def open_edit_form(page, live_server, claim):
     expect(page.get_by_role("heading", name="Edit claim")).to_be_visible()
 
 
+@pytest.mark.allow_console_errors(r"status of 409 \(Conflict\)")
 def test_second_save_sees_the_conflict_and_merges(live_server, seeded, two_pages):
     (alice, bob), problems = two_pages
     claim = Claim.objects.get(key="dailysabah-pashinyan-no-way-diplomacy")
@@ -82,6 +83,7 @@ def test_second_save_sees_the_conflict_and_merges(live_server, seeded, two_pages
     assert [p for p in problems if "409" not in p] == []
 
 
+@pytest.mark.allow_console_errors(r"status of 409 \(Conflict\)")
 def test_second_save_can_overwrite_deliberately(live_server, seeded, two_pages):
     (alice, bob), problems = two_pages
     claim = Claim.objects.get(key="dailysabah-pashinyan-no-way-diplomacy")

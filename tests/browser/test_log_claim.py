@@ -163,6 +163,7 @@ def test_offsets_count_code_points_not_utf16_units(live_server, page, login, see
     assert problems == []
 
 
+@pytest.mark.allow_console_errors(r"status of 422 \(Unprocessable")
 def test_bad_input_shows_errors_in_the_form_and_saves_nothing(live_server, page, login, seeded, editor):
     problems = watch_console(page)
     story = Story.objects.get(key="dailysabah-2020-10-21-pashinian")

@@ -48,6 +48,7 @@ def test_anyone_reads_a_published_dispute_and_a_reviewed_claim(live_server, seed
     assert violations == []
 
 
+@pytest.mark.allow_console_errors(r"status of 404 \(Not Found\)")
 def test_an_unpublished_dispute_has_no_public_page(live_server, seeded, page: Page):
     hidden = Dispute.objects.exclude(pk__in=Dispute.objects.visible()).first()
     response = page.goto(f"{live_server.url}/public/disputes/{hidden.public_id}/")

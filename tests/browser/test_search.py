@@ -56,6 +56,7 @@ def test_typing_in_the_box_updates_results_and_url_without_a_reload(live_server,
     assert problems == []
 
 
+@pytest.mark.allow_console_errors(r"status of 422 \(Unprocessable")
 def test_side_filter_and_a_bad_date_range(live_server, page, login, seeded, editor):
     problems = watch_for_csp_violations(page)
     armenia = Side.objects.get(key="armenia")

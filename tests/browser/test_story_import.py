@@ -49,6 +49,7 @@ def test_a_large_upload_shows_progress_and_opens_the_story(live_server, page, lo
     assert csp_errors == []
 
 
+@pytest.mark.allow_console_errors(r"status of 422 \(Unprocessable")
 def test_a_bad_file_is_refused_in_place_with_its_reason(live_server, page, login, editor, tmp_path):
     OutletFactory(name="Velmora Wire")
     binary = tmp_path / "photo.txt"
