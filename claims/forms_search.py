@@ -30,6 +30,18 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Any active actor is accepted, but only the chosen one is rendered: the archive's actors
+        # are too many for a <select>. A speaker is chosen from an actor's result ("their claims").
+        chosen = self.data.get("speaker") if self.is_bound else None
+        options = [("", "Any speaker")]
+        if chosen and str(chosen).isdigit() and len(str(chosen)) <= 18:
+            actor = Actor.objects.filter(pk=int(chosen)).only("name").first()
+            if actor is not None:
+                options.append((str(actor.pk), actor.name))
+        self.fields["speaker"].widget.choices = options
+
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")

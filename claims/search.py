@@ -1,64 +1,97 @@
-"""The desk's one search box: claims, stories, actors and annotations in one ranked list.
+"""The desk's one search box: claims, disputes, statements, actors, stories and annotations, each
+in its own group with a count.
 
-Each kind is searched through its stored, GIN-indexed ``search_vector`` (text search configuration
-``claimdesk``: English stemming over unaccented words, so "Hajiyev" finds "Hajíyev"), with the
-words parsed as a web search ("quoted phrase", -excluded, or). The four kinds are put in one list
-with a UNION of (kind, id, rank, date) rows, ranked by ``SearchRank`` and paginated in the
-database; only the rows of the page shown are then loaded in full, and only they get
-``ts_headline`` snippets (which read the whole text, so are never computed for every match).
+Matching. Each kind is searched through its stored, GIN-indexed ``search_vector`` (text search
+configuration ``claimdesk`` over ``claimdesk_normalise``: English stemming over unaccented words,
+spelling variants made one word, see core/search.py), with the words parsed as a web search
+("quoted phrase", -excluded, or). A speaker's name or any alias also finds what that speaker
+said: the words are first matched against actor aliases and names (their own GIN indexes), and
+claims and statements by those actors match as well as those whose words match
+(``speaker_id IN (...)`` beside the vector match: two indexes on one table, no vector OR'ed
+across a join). A name typed with a misspelling or another transliteration ("Pashinjan",
+"Hajiev") that matches nothing is looked up in the alias trigram index, and the search runs for
+the closest alias, saying so ("Showing results for Hajiyev").
+
+Bounded work. Each kind ranks at most ``CANDIDATES`` matches (the first the index returns; the
+newest when there are no words to rank by) and counts at most ``CANDIDATES + 1`` ("1,000+").
+``ts_headline`` reads the whole text, so it runs only for the rows of the page shown.
 
 Filters narrow each kind where they mean something and leave out kinds where they do not:
 
-==========  =================================  ===============  =====================  ========================
-filter      claims                             stories          actors                 annotations
-==========  =================================  ===============  =====================  ========================
-side        speaker's side                     (left out)       actor's side           their claim's speaker's side
-speaker     speaker                            (left out)       that actor             their claim's speaker
-outlet      story's outlet                     outlet           (left out)             their claim's story's outlet
-kind        in a dispute of that kind          (left out)       (left out)             their dispute's (or claim's) kind
-status      claim status                       (left out)       (left out)             their claim's status
-dates       said on, else published on         published on     (left out)             written on
-==========  =================================  ===============  =====================  ========================
+===========  =====================  =====================  =============  ============  ==========  ===============
+filter       claims                 disputes               statements     actors        stories     annotations
+===========  =====================  =====================  =============  ============  ==========  ===============
+side         speaker's side         has a claim by it      speaker's      actor's       (left out)  their claim's
+speaker      speaker                has a claim by them    speaker        that actor    (left out)  their claim's
+outlet       story's outlet         has a claim from it    a version in   (left out)    outlet      their claim's
+kind         in a dispute of it     of that kind           (left out)     (left out)    (left out)  their dispute's
+status       claim status           (left out)             (left out)     (left out)    (left out)  their claim's
+dates        said, else published   the event's dates      said on        (left out)    published   written on
+===========  =====================  =====================  =============  ============  ==========  ===============
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramSimilarity,
+)
+from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Case,
+    Count,
     DateField,
     Exists,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
+    When,
+    Window,
 )
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
+from django.db.models.functions import Cast, Coalesce, Length, Lower, TruncDate
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.models import Actor, ActorAlias, Annotation, Claim, ClaimDispute, Side
-from core.search import SEARCH_CONFIG
-from sources.models import Outlet, Story
+from claims.models import Actor, ActorAlias, Annotation, Claim, ClaimDispute, Dispute, Side, Statement
+from core.search import SEARCH_CONFIG, highlight_query, search_query, search_vector
+from sources.models import Outlet, Story, StoryRevision
 
-CLAIM, STORY, ACTOR, NOTE = "claim", "story", "actor", "note"
-RESULT_KINDS: dict[str, str] = {CLAIM: "Claims", STORY: "Stories", ACTOR: "Actors", NOTE: "Annotations"}
+CLAIM, DISPUTE, STATEMENT, ACTOR, STORY, NOTE = "claim", "dispute", "statement", "actor", "story", "note"
+RESULT_KINDS: dict[str, str] = {
+    CLAIM: "Claims",
+    DISPUTE: "Disputes",
+    STATEMENT: "Statements",
+    ACTOR: "Actors",
+    STORY: "Stories",
+    NOTE: "Annotations",
+}
+CANDIDATES = 1000  # matches ranked (and counted exactly) per kind
+GROUP_SIZE = 5  # rows per group when every kind is shown
+PAGE_SIZE = 20  # rows per page when one kind is shown
+SPEAKERS_MAX = 50  # actors a query may name
+SPEAKER_RANK = 0.1  # a claim found only by its speaker's name ranks below most word matches
 
 # ts_headline marks matches with these private-use characters; the snippet is escaped as plain
 # text first and only then are they turned into <mark> elements, so a story's own "<" and "&"
 # can never become markup.
 _START, _STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
+# Words an editor might type as a name: letters, apostrophes, hyphens and spaces, no operators.
+_PLAIN_NAME = re.compile(r"^[^\W\d_][\w'\u2019\- .]*$")
 
 
 @dataclass(frozen=True)
@@ -76,23 +109,35 @@ class SearchFilters:
     date_to: date | None = None
 
     @property
-    def is_empty(self) -> bool:
-        return not (
-            self.q.strip()
-            or self.side
+    def has_filters(self) -> bool:
+        return bool(
+            self.side
             or self.speaker
             or self.outlet
             or self.dispute_kind
             or self.status
             or self.date_from
             or self.date_to
-            or self.kind
         )
 
+    @property
+    def is_empty(self) -> bool:
+        return not (self.q.strip() or self.has_filters or self.kind)
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search ready to run: the words searched (corrected, when a name was misspelt) and the
+    actors they name."""
+
+    filters: SearchFilters
+    words: str = ""
+    speaker_ids: tuple[int, ...] = ()
+    corrected_from: str = ""  # the words typed, when the search runs for a corrected name
+
+    @property
     def query(self) -> SearchQuery | None:
-        if not self.q.strip():
-            return None
-        return SearchQuery(self.q, config=SEARCH_CONFIG, search_type="websearch")
+        return search_query(self.words) if self.words else None
 
 
 @dataclass
@@ -106,27 +151,107 @@ class SearchResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _vector_concat(*vectors: Any) -> CombinedExpression:
-    empty = Cast(Value(""), SearchVectorField())
-    combined = Coalesce(vectors[0], empty)
-    for vector in vectors[1:]:
-        combined = CombinedExpression(combined, "||", Coalesce(vector, empty), output_field=SearchVectorField())
-    return combined
+@dataclass
+class Group:
+    """One kind's results: its (capped) count, and the rows shown."""
+
+    kind: str
+    count: int
+    results: list[SearchResult] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return RESULT_KINDS[self.kind]
+
+    @property
+    def capped(self) -> bool:
+        return self.count > CANDIDATES
+
+    @property
+    def count_label(self) -> str:
+        return f"{CANDIDATES:,}+" if self.capped else f"{self.count:,}"
 
 
-def _rank(vector: Any, query: SearchQuery | None) -> Any:
-    if query is None:
-        return Value(0.0, output_field=FloatField())
-    return SearchRank(vector, query)
+@dataclass
+class Outcome:
+    search: Search | None
+    groups: list[Group]
+    page: Page | None = None  # when one kind is shown
+
+    @property
+    def results(self) -> list[SearchResult]:
+        return [result for group in self.groups for result in group.results]
 
 
-def _hits(qs: QuerySet, kind: str, rank: Any, when: Any) -> QuerySet:
-    # All four parts of the UNION select the same annotated columns in the same order.
-    return (
-        qs.order_by()
-        .annotate(hit_kind=Value(kind), hit_id=F("pk"), hit_rank=rank, hit_when=Cast(when, DateField()))
-        .values_list("hit_kind", "hit_id", "hit_rank", "hit_when")
+# --- what the words name ----------------------------------------------------------------------
+
+
+def _folded(text: str) -> Func:
+    return Lower(Func(Value(text), function="public.unaccent"))
+
+
+def speakers_named(words: str) -> list[int]:
+    """Actors (not merged away) whose name or an alias matches the words, through the GIN indexes
+    on aliases and actors (an actor's own vector includes its description, so its name is checked
+    again on the few rows found)."""
+    if not words.strip():
+        return []
+    query = search_query(words)
+    by_alias = ActorAlias.objects.filter(search_vector=query, actor__merged_into__isnull=True).values_list(
+        "actor_id", flat=True
     )
+    by_name = (
+        Actor.objects.active()
+        .filter(search_vector=query)
+        .alias(name_vector=search_vector("name", weight="A"))
+        .filter(name_vector=query)
+        .values_list("pk", flat=True)
+    )
+    ids = set(by_alias[:SPEAKERS_MAX]) | set(by_name[:SPEAKERS_MAX])
+    return sorted(ids)[:SPEAKERS_MAX]
+
+
+def _anything_matches(words: str) -> bool:
+    query = search_query(words)
+    return (
+        Claim.objects.filter(search_vector=query).exists()
+        or StoryRevision.objects.filter(search_vector=query).exists()
+        or Story.objects.filter(search_vector=query).exists()
+    )
+
+
+def closest_alias(words: str) -> str:
+    """The alias nearest to a misspelt name (pg_trgm similarity over the folded aliases, with the
+    ``%`` operator so the trigram index is used), or "" when none is near enough."""
+    folded = _folded(words.strip())
+    best = (
+        ActorAlias.objects.filter(actor__merged_into__isnull=True, normalized__trigram_similar=folded)
+        .annotate(
+            similarity=TrigramSimilarity("normalized", folded),
+            # of equally near aliases, one that is part of the actor's name ("Pashinyan", not "Pashinian")
+            in_name=Case(When(actor__name__icontains=F("alias"), then=1), default=0),
+        )
+        .order_by("-similarity", "-in_name", Length("alias"), "alias")
+        .values_list("alias", flat=True)
+        .first()
+    )
+    return best or ""
+
+
+def prepare(f: SearchFilters) -> Search:
+    """Resolve the names in the words; correct a misspelt name when the words find nothing."""
+    words = " ".join(f.q.split())
+    if not words:
+        return Search(f)
+    speakers = speakers_named(words)
+    if not speakers and _PLAIN_NAME.match(words) and len(words) >= 4 and not _anything_matches(words):
+        alias = closest_alias(words)
+        if alias and alias.casefold() != words.casefold():
+            return Search(f, alias, tuple(speakers_named(alias)), corrected_from=words)
+    return Search(f, words, tuple(speakers))
+
+
+# --- one kind's matches -----------------------------------------------------------------------
 
 
 def _claim_filter(f: SearchFilters, prefix: str = "") -> Q:
@@ -147,10 +272,46 @@ def _in_dispute_kind(kind: str, claim_ref: str = "pk") -> Exists:
     return Exists(ClaimDispute.objects.filter(claim=OuterRef(claim_ref), dispute__kind=kind))
 
 
-def _claim_hits(f: SearchFilters, query: SearchQuery | None) -> QuerySet:
+def claim_words_condition(search: Search) -> Q:
+    """A claim matches when its words do, or its speaker is an actor the words name."""
+    condition = Q(search_vector=search.query)
+    if search.speaker_ids:
+        condition |= Q(speaker_id__in=search.speaker_ids)
+    return condition
+
+
+def _speaker_bonus(search: Search, field_name: str, bonus: float) -> Any:
+    if not search.speaker_ids:
+        return Value(0.0, output_field=FloatField())
+    return Case(
+        When(**{f"{field_name}__in": search.speaker_ids}, then=Value(bonus)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _vector_concat(*vectors: Any) -> CombinedExpression:
+    empty = Cast(Value(""), SearchVectorField())
+    combined = Coalesce(vectors[0], empty)
+    for vector in vectors[1:]:
+        combined = CombinedExpression(combined, "||", Coalesce(vector, empty), output_field=SearchVectorField())
+    return combined
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How one kind is matched: its candidates (filtered, unordered), rank and date."""
+
+    candidates: QuerySet
+    rank: Any
+    when: Any
+
+
+def _claims(search: Search) -> _Kind | None:
+    f, query = search.filters, search.query
     qs = Claim.objects.filter(_claim_filter(f))
     if query is not None:
-        qs = qs.filter(search_vector=query)
+        qs = qs.filter(claim_words_condition(search))
     if f.dispute_kind:
         qs = qs.filter(_in_dispute_kind(f.dispute_kind))
     when = Coalesce("said_on", "story__published_on")
@@ -158,16 +319,84 @@ def _claim_hits(f: SearchFilters, query: SearchQuery | None) -> QuerySet:
         qs = qs.alias(when=when).filter(when__gte=f.date_from)
     if f.date_to:
         qs = qs.alias(when=when).filter(when__lte=f.date_to)
-    return _hits(qs, CLAIM, _rank(F("search_vector"), query), when)
+    rank = SearchRank(F("search_vector"), query) + _speaker_bonus(search, "speaker_id", SPEAKER_RANK) if query else None
+    return _Kind(qs, rank, when)
 
 
-def _story_hits(f: SearchFilters, query: SearchQuery | None) -> QuerySet | None:
+def _disputes(search: Search) -> _Kind | None:
+    f, query = search.filters, search.query
+    if f.status:
+        return None
+    qs = Dispute.objects.filter(merged_into__isnull=True)
+    if query is not None:
+        qs = qs.filter(search_vector=query)
+    on_claims = _claim_filter(f, "claim__")
+    if on_claims:
+        qs = qs.filter(Exists(ClaimDispute.objects.filter(on_claims, dispute=OuterRef("pk"))))
+    if f.dispute_kind:
+        qs = qs.filter(kind=f.dispute_kind)
+    if f.date_from:
+        qs = qs.alias(event_until=Coalesce("event_end", "event_start")).filter(event_until__gte=f.date_from)
+    if f.date_to:
+        qs = qs.alias(event_from=Coalesce("event_start", "event_end")).filter(event_from__lte=f.date_to)
+    when = Coalesce("event_start", TruncDate("created_at"))
+    return _Kind(qs, SearchRank(F("search_vector"), query) if query else None, when)
+
+
+def _statements(search: Search) -> _Kind | None:
+    f, query = search.filters, search.query
+    if f.dispute_kind or f.status:
+        return None
+    qs = Statement.objects.all()
+    if query is not None:
+        condition = Q(search_vector=query)
+        if search.speaker_ids:
+            condition |= Q(speaker_id__in=search.speaker_ids)
+        qs = qs.filter(condition)
+    if f.side:
+        qs = qs.filter(speaker__side=f.side)
+    if f.speaker:
+        qs = qs.filter(speaker=f.speaker)
+    if f.outlet:
+        qs = qs.filter(Exists(Claim.objects.filter(statement=OuterRef("pk"), story__outlet=f.outlet)))
+    if f.date_from:
+        qs = qs.filter(said_on__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(said_on__lte=f.date_to)
+    rank = SearchRank(F("search_vector"), query) + _speaker_bonus(search, "speaker_id", SPEAKER_RANK) if query else None
+    return _Kind(qs, rank, F("said_on"))
+
+
+def _actors(search: Search) -> _Kind | None:
+    f, query = search.filters, search.query
+    if f.outlet or f.dispute_kind or f.status or f.date_from or f.date_to:
+        return None
+    qs = Actor.objects.active()
+    if query is not None:
+        condition = Q(search_vector=query)
+        if search.speaker_ids:
+            condition |= Q(pk__in=search.speaker_ids)
+        qs = qs.filter(condition)
+    if f.side:
+        qs = qs.filter(side=f.side)
+    if f.speaker:
+        qs = qs.filter(pk=f.speaker.pk)
+    # an actor named by the words (by an alias too) ranks first
+    rank = SearchRank(F("search_vector"), query) + _speaker_bonus(search, "pk", 1.0) if query else None
+    return _Kind(qs, rank, Value(None, output_field=DateField()))
+
+
+def _stories(search: Search) -> _Kind | None:
+    f, query = search.filters, search.query
     if f.side or f.speaker or f.dispute_kind or f.status:
         return None
     qs = Story.objects.all()
     if query is not None:
-        # each side of the OR can use its own GIN index
-        qs = qs.filter(Q(search_vector=query) | Q(current_revision__search_vector=query))
+        # headline matches and current-text matches, each found through its own GIN index
+        in_text = StoryRevision.objects.filter(search_vector=query, story__current_revision=F("pk"))
+        qs = qs.filter(
+            Q(pk__in=Story.objects.filter(search_vector=query).values("pk")) | Q(pk__in=in_text.values("story_id"))
+        )
     if f.outlet:
         qs = qs.filter(outlet=f.outlet)
     if f.date_from:
@@ -175,30 +404,11 @@ def _story_hits(f: SearchFilters, query: SearchQuery | None) -> QuerySet | None:
     if f.date_to:
         qs = qs.filter(published_on__lte=f.date_to)
     vector = _vector_concat(F("search_vector"), F("current_revision__search_vector"))
-    return _hits(qs, STORY, _rank(vector, query), F("published_on"))
+    return _Kind(qs, SearchRank(vector, query) if query else None, F("published_on"))
 
 
-def _actor_hits(f: SearchFilters, query: SearchQuery | None) -> QuerySet | None:
-    if f.outlet or f.dispute_kind or f.status or f.date_from or f.date_to:
-        return None
-    qs = Actor.objects.active()
-    rank: Any = _rank(F("search_vector"), query)
-    if query is not None:
-        # Aliases (spellings, transliterations, descriptions) count as much as the name. The
-        # alias table is small, so its vectors are computed on the fly.
-        alias_vector = SearchVector("alias", weight="A", config=SEARCH_CONFIG)
-        aliases = ActorAlias.objects.filter(actor=OuterRef("pk")).annotate(v=alias_vector)
-        qs = qs.filter(Q(search_vector=query) | Exists(aliases.filter(v=query)))
-        best_alias = aliases.annotate(r=SearchRank(alias_vector, query)).order_by("-r").values("r")[:1]
-        rank = Greatest(rank, Coalesce(Subquery(best_alias, output_field=FloatField()), Value(0.0)))
-    if f.side:
-        qs = qs.filter(side=f.side)
-    if f.speaker:
-        qs = qs.filter(pk=f.speaker.pk)
-    return _hits(qs, ACTOR, rank, Value(None, output_field=DateField()))
-
-
-def _note_hits(f: SearchFilters, query: SearchQuery | None) -> QuerySet:
+def _notes(search: Search) -> _Kind | None:
+    f, query = search.filters, search.query
     qs = Annotation.objects.active()
     if query is not None:
         qs = qs.filter(search_vector=query)
@@ -213,26 +423,92 @@ def _note_hits(f: SearchFilters, query: SearchQuery | None) -> QuerySet:
         qs = qs.alias(written=written).filter(written__gte=f.date_from)
     if f.date_to:
         qs = qs.alias(written=written).filter(written__lte=f.date_to)
-    return _hits(qs, NOTE, _rank(F("search_vector"), query), written)
+    return _Kind(qs, SearchRank(F("search_vector"), query) if query else None, written)
 
 
-def search_hits(f: SearchFilters) -> QuerySet:
-    """One ranked list of (kind, id, rank, date) rows for the filters, best first.
+_MATCHERS = {CLAIM: _claims, DISPUTE: _disputes, STATEMENT: _statements, ACTOR: _actors, STORY: _stories, NOTE: _notes}
 
-    Slice it (a Paginator does) to fetch one page; ``load_results`` turns a page into results.
+
+def _kind(search: Search, kind: str) -> _Kind | None:
+    if search.filters.is_empty or (search.filters.q.strip() and not search.words):
+        return None
+    return _MATCHERS[kind](search)
+
+
+def _bounded(k: _Kind, limit: int) -> QuerySet:
+    """At most ``limit`` candidates' ids: any the index yields first when ranking, else the newest."""
+    candidates = k.candidates.order_by()
+    if k.rank is None and isinstance(k.when, Value):  # undated (actors): the newest first
+        candidates = candidates.order_by("-pk")
+    elif k.rank is None:
+        candidates = candidates.alias(hit_when=k.when).order_by(F("hit_when").desc(nulls_last=True), "-pk")
+    return candidates.values("pk")[:limit]
+
+
+def search_hits(search: Search, kind: str, *, with_total: bool = False) -> QuerySet:
+    """One kind's (id, rank, date) rows, best first, among at most ``CANDIDATES`` candidates.
+
+    Slice it (a Paginator does) to fetch one page; ``load_results`` turns rows into results.
     """
-    query = f.query()
-    parts: dict[str, QuerySet | None] = {
-        CLAIM: _claim_hits(f, query),
-        STORY: _story_hits(f, query),
-        ACTOR: _actor_hits(f, query),
-        NOTE: _note_hits(f, query),
-    }
-    chosen = [qs for kind, qs in parts.items() if qs is not None and (not f.kind or f.kind == kind)]
-    if f.is_empty or not chosen:
-        return Claim.objects.none().values_list("pk")
-    combined = chosen[0].union(*chosen[1:], all=True) if len(chosen) > 1 else chosen[0]
-    return combined.order_by(F("hit_rank").desc(), F("hit_when").desc(nulls_last=True), "hit_kind", "-hit_id")
+    k = _kind(search, kind)
+    model = _model(kind)
+    if k is None:
+        return model.objects.none().values_list("pk")
+    rank = k.rank if k.rank is not None else Value(0.0, output_field=FloatField())
+    ranked = (
+        model.objects.filter(pk__in=_bounded(k, CANDIDATES))
+        .annotate(hit_rank=rank, hit_when=Cast(k.when, DateField()))
+        .order_by(F("hit_rank").desc(), F("hit_when").desc(nulls_last=True), "-pk")
+    )
+    if with_total:
+        # the number of candidates, in the same query as the best rows
+        return ranked.annotate(total=Window(Count("*"))).values_list("pk", "hit_rank", "hit_when", "total")
+    return ranked.values_list("pk", "hit_rank", "hit_when")
+
+
+def count_hits(search: Search, kind: str) -> int | None:
+    """How many of a kind match, counting no further than ``CANDIDATES + 1``; None when left out."""
+    k = _kind(search, kind)
+    if k is None:
+        return None
+    return k.candidates.order_by().values("pk")[: CANDIDATES + 1].count()
+
+
+def _model(kind: str) -> Any:
+    return {CLAIM: Claim, DISPUTE: Dispute, STATEMENT: Statement, ACTOR: Actor, STORY: Story, NOTE: Annotation}[kind]
+
+
+def run(f: SearchFilters, page_number: Any = 1) -> Outcome:
+    """Every kind's count and best rows; or, when ``f.kind`` is set, every kind's count and one
+    page of that kind. A fixed number of queries whatever the archive holds."""
+    if f.is_empty:
+        return Outcome(None, [])
+    search = prepare(f)
+    groups: list[Group] = []
+    page = None
+    for kind in RESULT_KINDS:
+        if f.kind and kind != f.kind:
+            count = count_hits(search, kind)
+            if count:
+                groups.append(Group(kind, count))
+            continue
+        if f.kind:
+            count = count_hits(search, kind) or 0
+            page = Paginator(search_hits(search, kind), PAGE_SIZE).get_page(page_number)
+            rows = list(page.object_list)
+        else:
+            rows = list(search_hits(search, kind, with_total=True)[:GROUP_SIZE])
+            # the window counts the bounded candidates; a full candidate set may mean more
+            count = rows[0][3] if rows else 0
+            if count >= CANDIDATES:
+                count = count_hits(search, kind) or count
+            rows = [row[:3] for row in rows]
+        if count:
+            groups.append(Group(kind, count, load_results(kind, rows, search)))
+    return Outcome(search, groups, page)
+
+
+# --- the rows shown ---------------------------------------------------------------------------
 
 
 def _marked(text: str | None) -> SafeString:
@@ -253,54 +529,88 @@ def _headline(expression: Any, query: SearchQuery, **options: Any) -> SearchHead
     return SearchHeadline(expression, query, config=SEARCH_CONFIG, start_sel=_START, stop_sel=_STOP, **options)
 
 
-def load_results(rows: Iterable[tuple], f: SearchFilters) -> list[SearchResult]:
-    """Load the objects of one page of ``search_hits`` rows, with highlighted snippets.
+def load_results(kind: str, rows: Iterable[tuple], search: Search) -> list[SearchResult]:
+    """Load one kind's rows (id, rank, date) with highlighted snippets, in the rows' order.
 
-    A fixed number of queries whatever the page holds: one per kind present, plus prefetches.
+    A fixed number of queries whatever the page holds: one, plus prefetches. ``ts_headline`` runs
+    over the text as written (never the normalised text, so snippets show the story's words).
     """
     rows = list(rows)
-    query = f.query()
-    ids: dict[str, list[int]] = defaultdict(list)
-    for kind, pk, _rank_value, _when in rows:
-        ids[kind].append(pk)
-    loaded: dict[tuple[str, int], SearchResult] = {}
-    meta: Mapping[tuple[str, int], tuple[float, date | None]] = {(k, pk): (r, w) for k, pk, r, w in rows}
+    if not rows:
+        return []
+    ids = [pk for pk, _rank, _when in rows]
+    meta = {pk: (rank, when) for pk, rank, when in rows}
+    hq = highlight_query(search.words) if search.words else None
+    loaded: dict[int, SearchResult] = {}
 
-    def add(kind: str, obj: Any, snippet: SafeString, title: SafeString | None = None, **extra: Any) -> None:
-        rank, when = meta[(kind, obj.pk)]
-        loaded[(kind, obj.pk)] = SearchResult(kind, obj, rank, when, snippet, title, extra)
+    def add(obj: Any, snippet: SafeString, title: SafeString | None = None, **extra: Any) -> None:
+        rank, when = meta[obj.pk]
+        loaded[obj.pk] = SearchResult(kind, obj, rank, when, snippet, title, extra)
 
-    if ids[CLAIM]:
-        qs = Claim.objects.filter(pk__in=ids[CLAIM]).with_card_data().prefetch_related("disputes")
-        if query is not None:
-            qs = qs.annotate(snippet=_headline("quote", query, highlight_all=True))
+    def snippet(obj: Any, name: str, text: str) -> SafeString:
+        return _marked(getattr(obj, name)) if hq is not None else _plain(text)
+
+    if kind == CLAIM:
+        qs = Claim.objects.filter(pk__in=ids).with_card_data().prefetch_related("disputes")
+        if hq is not None:
+            qs = qs.annotate(snippet=_headline("quote", hq, highlight_all=True))
         for claim in qs:
-            add(CLAIM, claim, _marked(claim.snippet) if query is not None else _plain(claim.quote))
-    if ids[STORY]:
-        qs = Story.objects.filter(pk__in=ids[STORY]).select_related("outlet", "current_revision")
-        if query is not None:
+            by_name = claim.speaker_id in search.speaker_ids
+            add(claim, snippet(claim, "snippet", claim.quote), by_speaker=by_name)
+    elif kind == DISPUTE:
+        qs = Dispute.objects.filter(pk__in=ids).annotate(claim_count=Count("claim_links"))
+        if hq is not None:
             qs = qs.annotate(
-                title_snippet=_headline("headline", query, highlight_all=True),
-                snippet=_headline("current_revision__body", query, max_fragments=2, max_words=30, min_words=12),
+                title_snippet=_headline("title", hq, highlight_all=True),
+                snippet=_headline("summary", hq, max_fragments=2, max_words=30, min_words=12),
             )
-        for story in qs:
-            if query is not None:
-                add(STORY, story, _marked(story.snippet), _marked(story.title_snippet))
-            else:
-                body = story.current_revision.body if story.current_revision else ""
-                add(STORY, story, _plain(body), escape(story.headline))
-    if ids[ACTOR]:
-        qs = Actor.objects.filter(pk__in=ids[ACTOR]).select_related("side").prefetch_related("aliases")
-        if query is not None:
-            qs = qs.annotate(title_snippet=_headline("name", query, highlight_all=True))
+        for dispute in qs:
+            title = _marked(dispute.title_snippet) if hq is not None else escape(dispute.title)
+            add(dispute, snippet(dispute, "snippet", dispute.summary), title)
+    elif kind == STATEMENT:
+        qs = (
+            Statement.objects.filter(pk__in=ids)
+            .select_related("speaker__side")
+            .annotate(version_count=Count("versions"))
+        )
+        if hq is not None:
+            qs = qs.annotate(snippet=_headline("description", hq, highlight_all=True))
+        for statement in qs:
+            add(statement, snippet(statement, "snippet", statement.description))
+    elif kind == ACTOR:
+        qs = Actor.objects.filter(pk__in=ids).select_related("side").prefetch_related("aliases")
+        if hq is not None:
+            qs = qs.annotate(title_snippet=_headline("name", hq, highlight_all=True))
         for actor in qs:
             aliases = [a.alias for a in actor.aliases.all() if a.alias != actor.name]
-            title = _marked(actor.title_snippet) if query is not None else escape(actor.name)
-            add(ACTOR, actor, _plain(actor.description), title, aliases=aliases)
-    if ids[NOTE]:
-        qs = Annotation.objects.filter(pk__in=ids[NOTE]).select_related("author", "claim__story", "dispute")
-        if query is not None:
-            qs = qs.annotate(snippet=_headline("body", query, max_fragments=2, max_words=30, min_words=12))
+            title = _marked(actor.title_snippet) if hq is not None else escape(actor.name)
+            add(actor, _plain(actor.description), title, aliases=aliases)
+    elif kind == STORY:
+        qs = Story.objects.filter(pk__in=ids).select_related("outlet", "current_revision")
+        if hq is not None:
+            qs = qs.annotate(
+                title_snippet=_headline("headline", hq, highlight_all=True),
+                snippet=_headline("current_revision__body", hq, max_fragments=2, max_words=30, min_words=12),
+            )
+        for story in qs:
+            if hq is not None:
+                add(story, _marked(story.snippet), _marked(story.title_snippet))
+            else:
+                body = story.current_revision.body if story.current_revision else ""
+                add(story, _plain(body), escape(story.headline))
+    elif kind == NOTE:
+        qs = Annotation.objects.filter(pk__in=ids).select_related("author", "claim__story", "dispute")
+        if hq is not None:
+            qs = qs.annotate(snippet=_headline("body", hq, max_fragments=2, max_words=30, min_words=12))
         for note in qs:
-            add(NOTE, note, _marked(note.snippet) if query is not None else _plain(note.body))
-    return [loaded[(kind, pk)] for kind, pk, _r, _w in rows if (kind, pk) in loaded]
+            add(note, snippet(note, "snippet", note.body))
+    return [loaded[pk] for pk in ids if pk in loaded]
+
+
+def claims_matching(qs: QuerySet, words: str) -> QuerySet:
+    """Claims of ``qs`` the desk's search finds for ``words`` (the API's ``q``): the same words,
+    names and corrected names."""
+    search = prepare(SearchFilters(q=words))
+    if not search.words:
+        return qs.none()
+    return qs.filter(claim_words_condition(search))

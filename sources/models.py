@@ -8,13 +8,13 @@ import uuid
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from core.history import track_history
-from core.search import SEARCH_CONFIG
+from core.search import search_vector
 from core.versioning import Versioned
 
 
@@ -92,8 +92,7 @@ class Story(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("byline", "dateline", weight="B", config=SEARCH_CONFIG),
+        expression=search_vector("headline", weight="A") + search_vector("byline", "dateline", weight="B"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -158,7 +157,7 @@ class StoryRevision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("body", weight="C", config=SEARCH_CONFIG),
+        expression=search_vector("body", weight="C"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

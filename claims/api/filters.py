@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
 from claims.api.audience import Audience
 from claims.models import Actor, Annotation, Claim, ClaimDispute, Dispute, Review, Statement
 from claims.ratings import Rating
-from core.search import SEARCH_CONFIG
+from claims.search import claims_matching, speakers_named
+from core.search import search_query
 
 MAX_QUERY_LENGTH = 200
 
@@ -42,7 +42,26 @@ class FullTextFilter(filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value or not value.strip():
             return qs
-        return qs.filter(search_vector=SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch"))
+        return qs.filter(search_vector=search_query(value))
+
+
+class ClaimFullTextFilter(FullTextFilter):
+    """``q`` on claims: the desk's search (claims/search.py), so the same words, a speaker's names
+    and aliases, and a corrected misspelt name find the same claims, of those the reader may see."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value or not value.strip():
+            return qs
+        return claims_matching(qs, value)
+
+
+class ActorFullTextFilter(FullTextFilter):
+    """``q`` on actors: their name and description, or any alias."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value or not value.strip():
+            return qs
+        return qs.filter(Q(search_vector=search_query(value)) | Q(pk__in=speakers_named(value)))
 
 
 class ClaimFilter(filters.FilterSet):
@@ -65,7 +84,10 @@ class ClaimFilter(filters.FilterSet):
     published_before = filters.DateFilter(
         field_name="story__published_on", lookup_expr="lte", help_text="Story published on or before."
     )
-    q = FullTextFilter()
+    q = ClaimFullTextFilter(
+        help_text='Full-text search (websearch syntax: words, "a phrase", or, -word); a speaker\'s name or alias '
+        "finds their claims."
+    )
 
     class Meta:
         model = Claim
@@ -132,7 +154,7 @@ class StatementFilter(filters.FilterSet):
 class ActorFilter(filters.FilterSet):
     side = filters.CharFilter(field_name="side__key", max_length=80, help_text="The side's key.")
     kind = filters.ChoiceFilter(choices=Actor.Kind.choices)
-    q = FullTextFilter()
+    q = ActorFullTextFilter()
 
     class Meta:
         model = Actor

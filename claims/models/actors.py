@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pgtrigger
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from claims import visibility
 from core.history import track_history
-from core.search import SEARCH_CONFIG
+from core.search import search_vector
 from core.text import fold_sql
 from core.versioning import Versioned
 
@@ -121,8 +121,7 @@ class Actor(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
+        expression=search_vector("name", weight="A") + search_vector("description", weight="C"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -168,6 +167,11 @@ class ActorAlias(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, editable=False, default="")
+    search_vector = models.GeneratedField(
+        expression=search_vector("alias", weight="A"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["alias"]
@@ -180,6 +184,8 @@ class ActorAlias(models.Model):
             GinIndex(name="claims_actoralias_trgm", fields=["normalized"], opclasses=["gin_trgm_ops"]),
             # exact folded-name lookups
             models.Index(name="claims_actoralias_normalized", fields=["normalized"]),
+            # search: a speaker's claims found by any of their names
+            GinIndex(name="claims_actoralias_search", fields=["search_vector"]),
         ]
         triggers = [
             pgtrigger.Trigger(

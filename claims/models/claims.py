@@ -7,7 +7,7 @@ import uuid
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,7 +16,7 @@ from claims import visibility
 from claims.models.actors import Actor, Side
 from claims.models.disputes import Dispute, Scope
 from core.history import track_history
-from core.search import SEARCH_CONFIG
+from core.search import search_vector
 from core.versioning import Versioned
 from sources.models import Outlet, Story, StoryRevision
 
@@ -48,6 +48,11 @@ class Statement(Versioned):
     responds_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=search_vector("description", weight="B"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = StatementQuerySet.as_manager()
 
@@ -59,6 +64,8 @@ class Statement(Versioned):
         indexes = [
             # a speaker's statements over time (actor page, version matching)
             models.Index(name="claims_statement_speaker_date", fields=["speaker", "said_on"]),
+            # search: statements by their description
+            GinIndex(name="claims_statement_search", fields=["search_vector"]),
         ]
 
     def __str__(self) -> str:
@@ -144,7 +151,7 @@ class Claim(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("quote", weight="A", config=SEARCH_CONFIG),
+        expression=search_vector("quote", weight="A"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

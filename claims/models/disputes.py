@@ -6,14 +6,14 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
 from claims import visibility
 from core.history import track_history
-from core.search import SEARCH_CONFIG
+from core.search import search_vector
 from core.versioning import Versioned
 
 
@@ -93,8 +93,7 @@ class Dispute(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", "place", weight="B", config=SEARCH_CONFIG),
+        expression=search_vector("title", weight="A") + search_vector("summary", "place", weight="B"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

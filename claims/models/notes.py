@@ -7,7 +7,7 @@ import uuid
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
@@ -16,7 +16,7 @@ from claims.models.claims import Claim
 from claims.models.disputes import Dispute
 from claims.ratings import Rating
 from core.history import track_history
-from core.search import SEARCH_CONFIG
+from core.search import search_vector
 from core.versioning import Versioned
 
 
@@ -42,7 +42,7 @@ class Annotation(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("body", weight="B", config=SEARCH_CONFIG),
+        expression=search_vector("body", weight="B"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

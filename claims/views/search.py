@@ -1,9 +1,8 @@
-"""Search over claims, stories, actors and annotations; compare chosen claims side by side."""
+"""Search over claims, disputes, statements, actors, stories and annotations; compare chosen claims side by side."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -11,9 +10,8 @@ from django.views.decorators.http import require_GET
 
 from claims.forms_search import SearchForm
 from claims.models import Claim
-from claims.search import load_results, search_hits
+from claims.search import run
 
-RESULTS_PER_PAGE = 20
 COMPARE_MIN, COMPARE_MAX = 2, 6
 
 
@@ -23,12 +21,12 @@ COMPARE_MIN, COMPARE_MAX = 2, 6
 def search(request: HttpRequest) -> HttpResponse:
     """The search page; an htmx request from the form or the pager gets only the results."""
     form = SearchForm(request.GET)
-    context: dict = {"form": form, "results": [], "page": None, "filters": None}
+    context: dict = {"form": form, "outcome": None, "results": [], "page": None, "filters": None}
     status = 200
     if form.is_valid():
         filters = form.filters()
-        page = Paginator(search_hits(filters), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        context.update(filters=filters, page=page, results=load_results(page.object_list, filters))
+        outcome = run(filters, request.GET.get("page"))
+        context.update(filters=filters, outcome=outcome, page=outcome.page, results=outcome.results)
     else:
         status = 422
     partial = request.htmx and not request.htmx.history_restore_request

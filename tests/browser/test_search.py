@@ -92,3 +92,35 @@ def test_compare_selected_claims_from_the_results(live_server, page, login, seed
     expect(page).to_have_url(re.compile(r"/compare/\?claims=\d+&claims=\d+"))
     expect(page.locator(".compare-col")).to_have_count(2)
     assert Actor.objects.exists()
+
+
+def test_results_come_in_groups_with_counts_and_a_group_opens_in_place(live_server, page, login, seeded, editor):
+    problems = watch_for_csp_violations(page)
+    login(editor)
+    page.goto(f"{live_server.url}/search/")
+    page.evaluate("window.__stillTheSamePage = true")
+
+    page.get_by_label("Search claims, stories, actors and notes").fill("Hajiyev")
+
+    results = page.locator("#search-results")
+    claims = results.locator("#group-claim")
+    expect(claims.get_by_role("heading", name=re.compile(r"^Claims \d+$"))).to_be_visible()
+    expect(results.locator("#group-statement h2")).to_have_text(re.compile(r"^Statements \d+$"))
+    expect(results.locator("#group-actor .result-actor").first).to_contain_text("Hajiyev")
+    count = int(claims.locator("h2 .group-count").inner_text())
+    assert count > 0
+    nav = results.get_by_role("navigation", name="Results by kind")
+    expect(nav).to_contain_text(f"Claims {count}")
+
+    # the whole claims group, with the filters kept in the URL
+    nav.get_by_role("link", name=re.compile(r"^Claims")).click()
+    expect(page).to_have_url(re.compile(r"q=Hajiyev.*kind=claim"))
+    expect(results.locator(".result-claim")).to_have_count(min(count, 20))
+    expect(results.locator(".result-actor")).to_have_count(0)
+    assert page.evaluate("window.__stillTheSamePage") is True
+
+    # a misspelt name: the closest alias, said plainly
+    page.get_by_label("Search claims, stories, actors and notes").fill("Hajiev")
+    expect(results.locator(".correction")).to_have_text(re.compile(r"Showing results for Hajiyev"))
+    expect(results.locator(".result-claim").first).to_be_visible()
+    assert problems == []

@@ -306,3 +306,34 @@ def test_lists_take_a_bounded_number_of_queries_whatever_the_page_size(
     assert big.status_code == 200
     if "results" in big.json():
         assert len(big.json()["results"]) >= 5
+
+
+@pytest.mark.parametrize(
+    "words", ["Hajiyev", "Pashinjan", "cease fire", '"two dozen"', "civilians -Ganja", "Ganja OR Tartar"]
+)
+def test_api_q_finds_what_the_desk_finds_among_published_claims(api, client, editor, seeded, words):
+    client.force_login(editor)
+    desk = client.get("/search/", {"q": words, "kind": "claim"})
+    assert desk.context["page"].paginator.count < 1000
+    desk_ids = {r.obj.public_id for r in desk.context["results"]}
+    visible = set(Claim.objects.visible().values_list("public_id", flat=True))
+
+    found = ids(api.get("/api/v1/claims/", {"q": words, "page_size": 200}))
+
+    assert found
+    assert found == {str(pk) for pk in desk_ids & visible}
+
+
+def test_the_example_search_in_docs_api_md_returns_claims(api, seeded):
+    import re
+    from pathlib import Path
+    from urllib.parse import parse_qsl, urlsplit
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text()
+    example = re.search(r'"\$API(/claims/\?q=[^"]+)"', docs)
+    assert example, "docs/api.md has no example search"
+    url = urlsplit(example.group(1))
+
+    found = api.get(f"/api/v1{url.path}", dict(parse_qsl(url.query))).json()["results"]
+
+    assert found
