@@ -55,7 +55,7 @@ from claims.services import (
     claim_withdraw,
     editable_claim_fields,
 )
-from core.admin import DeskAdmin, DeskVersionedAdmin, VersionedAdminForm
+from core.admin import DeskAdmin, DeskVersionedAdmin, ReadOnlyAdminMixin, VersionedAdminForm
 from core.errors import DomainError
 from core.text import fold_sql
 
@@ -671,7 +671,7 @@ class SuggestionDismissalAdmin(DeskAdmin):
 
 
 @admin.register(DisputeActivity)
-class DisputeActivityAdmin(DeskAdmin):
+class DisputeActivityAdmin(ReadOnlyAdminMixin, DeskAdmin):
     """When anything last happened in each dispute: kept by database triggers, shown, never edited."""
 
     list_display = ["dispute", "touched_at"]
@@ -679,18 +679,9 @@ class DisputeActivityAdmin(DeskAdmin):
     search_fields = ["dispute__title"]
     ordering = ["-touched_at"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Merge)
-class MergeAdmin(DeskAdmin):
+class MergeAdmin(ReadOnlyAdminMixin, DeskAdmin):
     """Merges are made and undone on the desk (claims.merging), which records what moved."""
 
     list_display = ["__str__", "kind", "merged_by", "merged_at", "undone_at"]
@@ -702,12 +693,3 @@ class MergeAdmin(DeskAdmin):
         "survivor_dispute__title",
         "duplicate_dispute__title",
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -78,10 +78,6 @@ def merge_preview(*, survivor: Actor | Dispute, duplicate: Actor | Dispute) -> d
     return {move.label: move.movable(duplicate, survivor).count() for move in MOVES[_kind_of(survivor)]}
 
 
-def _move_all(kind: str, survivor: Actor | Dispute, duplicate: Actor | Dispute) -> dict[str, list[int]]:
-    return {move.name: _move(move.movable(duplicate, survivor), **{move.owner: survivor}) for move in MOVES[kind]}
-
-
 def survivor_of(obj: Actor | Dispute) -> Actor | Dispute:
     """The record a merged actor or dispute now lives on (following merges of merges)."""
     seen = 0
@@ -107,7 +103,9 @@ def _move(qs: QuerySet, **values: Any) -> list[int]:
 
 def _check_pair(survivor: Actor | Dispute, duplicate: Actor | Dispute, noun: str) -> None:
     if survivor.pk == duplicate.pk:
-        raise DomainError(f"An {noun} cannot be merged into itself.", field="duplicate")
+        raise DomainError(
+            f"{'An' if noun[0] in 'aeiou' else 'A'} {noun} cannot be merged into itself.", field="duplicate"
+        )
     if duplicate.merged_into_id is not None:
         raise DomainError(f"{duplicate} was already merged into {duplicate.merged_into}.", field="duplicate")
     if survivor.merged_into_id is not None:
@@ -117,6 +115,35 @@ def _check_pair(survivor: Actor | Dispute, duplicate: Actor | Dispute, noun: str
         )
 
 
+def _merge(kind: str, survivor: Actor | Dispute, duplicate: Actor | Dispute, user: AbstractBaseUser) -> Merge:
+    """Lock both records, check the pair, move what ``MOVES`` lists, and record it all."""
+    model = type(survivor)
+    survivor = model.objects.select_for_update().get(pk=survivor.pk)
+    duplicate = model.objects.select_for_update().get(pk=duplicate.pk)
+    _check_pair(survivor, duplicate, str(kind))
+    merge = Merge.objects.create(
+        kind=kind, merged_by=user, **{f"survivor_{kind!s}": survivor, f"duplicate_{kind!s}": duplicate}
+    )
+    with pghistory.context(merge=merge.pk, action=f"{kind!s} merge", user=user.pk):
+        moved = {move.name: _move(move.movable(duplicate, survivor), **{move.owner: survivor}) for move in MOVES[kind]}
+        if kind == Merge.Kind.ACTOR:
+            moved["created_aliases"] = _name_as_alias(survivor, duplicate)
+        duplicate.merged_into = survivor
+        save_versioned(duplicate, expected_version=duplicate.version, fields=["merged_into"])
+        merge.moved = moved
+        merge.save(update_fields=["moved"])
+    return merge
+
+
+def _name_as_alias(survivor: Actor, duplicate: Actor) -> list[int]:
+    """The duplicate's name becomes an alias of the survivor, unless the survivor already answers
+    to it (spelt with other accents or case)."""
+    name = duplicate.name.strip()
+    if ActorAlias.objects.filter(actor=survivor, normalized=Fold(Value(name))).exists():
+        return []
+    return [ActorAlias.objects.create(actor=survivor, alias=name).pk]
+
+
 @transaction.atomic
 def actor_merge(*, survivor: Actor, duplicate: Actor, user: AbstractBaseUser) -> Merge:
     """Merge ``duplicate`` into ``survivor``: aliases, roles, claims and statements move over.
@@ -124,25 +151,7 @@ def actor_merge(*, survivor: Actor, duplicate: Actor, user: AbstractBaseUser) ->
     An alias whose accent- and case-folded form the survivor already has stays behind (the
     survivor already answers to it); the duplicate's name becomes an alias of the survivor.
     """
-    survivor = Actor.objects.select_for_update().get(pk=survivor.pk)
-    duplicate = Actor.objects.select_for_update().get(pk=duplicate.pk)
-    _check_pair(survivor, duplicate, "actor")
-    merge = Merge.objects.create(
-        kind=Merge.Kind.ACTOR, survivor_actor=survivor, duplicate_actor=duplicate, merged_by=user
-    )
-    with pghistory.context(merge=merge.pk, action="actor merge", user=user.pk):
-        moved = _move_all(Merge.Kind.ACTOR, survivor, duplicate)
-        created = []
-        name = duplicate.name.strip()
-        # the survivor may answer to the name already, spelt with other accents or case
-        if not ActorAlias.objects.filter(actor=survivor, normalized=Fold(Value(name))).exists():
-            created.append(ActorAlias.objects.create(actor=survivor, alias=name).pk)
-        moved["created_aliases"] = created
-        duplicate.merged_into = survivor
-        save_versioned(duplicate, expected_version=duplicate.version, fields=["merged_into"])
-        merge.moved = moved
-        merge.save(update_fields=["moved"])
-    return merge
+    return _merge(Merge.Kind.ACTOR, survivor, duplicate, user)
 
 
 @transaction.atomic
@@ -152,19 +161,7 @@ def dispute_merge(*, survivor: Dispute, duplicate: Dispute, user: AbstractBaseUs
     A claim already in the survivor keeps its place (and stance) there; its link to the duplicate
     stays behind with the duplicate.
     """
-    survivor = Dispute.objects.select_for_update().get(pk=survivor.pk)
-    duplicate = Dispute.objects.select_for_update().get(pk=duplicate.pk)
-    _check_pair(survivor, duplicate, "dispute")
-    merge = Merge.objects.create(
-        kind=Merge.Kind.DISPUTE, survivor_dispute=survivor, duplicate_dispute=duplicate, merged_by=user
-    )
-    with pghistory.context(merge=merge.pk, action="dispute merge", user=user.pk):
-        moved = _move_all(Merge.Kind.DISPUTE, survivor, duplicate)
-        duplicate.merged_into = survivor
-        save_versioned(duplicate, expected_version=duplicate.version, fields=["merged_into"])
-        merge.moved = moved
-        merge.save(update_fields=["moved"])
-    return merge
+    return _merge(Merge.Kind.DISPUTE, survivor, duplicate, user)
 
 
 @transaction.atomic

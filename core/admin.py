@@ -197,6 +197,20 @@ class HistoryAdminMixin:
         return TemplateResponse(request, self.history_template, context)
 
 
+class ReadOnlyAdminMixin:
+    """For records the system keeps (revisions, the change log, merges, dispute activity): shown in
+    the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class DeskAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """Admin for models without a version number (inline-sized rows)."""
 

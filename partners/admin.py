@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
+from core.admin import ReadOnlyAdminMixin
 from partners.models import Change, PartnerKey
 
 
@@ -46,18 +47,9 @@ class PartnerKeyAdmin(APIKeyModelAdmin):
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The change log, read-only: what the partner feed serves."""
 
     list_display = ("id", "txid", "resource", "public_id", "created_at")
     list_filter = ("resource",)
     search_fields = ("public_id",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
-        return False

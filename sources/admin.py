@@ -17,7 +17,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.http import HttpRequest
 
-from core.admin import DeskAdmin, DeskVersionedAdmin, VersionedAdminForm
+from core.admin import DeskAdmin, DeskVersionedAdmin, ReadOnlyAdminMixin, VersionedAdminForm
 from core.errors import DomainError
 from sources.importers import StoryMeta, import_story_file, read_story_file
 from sources.models import Outlet, Story, StoryRevision, StorySource
@@ -179,7 +179,7 @@ class StoryAdmin(DeskVersionedAdmin):
 
 
 @admin.register(StoryRevision)
-class StoryRevisionAdmin(DeskAdmin):
+class StoryRevisionAdmin(ReadOnlyAdminMixin, DeskAdmin):
     """Revisions are immutable (a database trigger refuses changes to the text) and never deleted."""
 
     list_display = ["story", "number", "created_at", "source_name", "created_by"]
@@ -197,15 +197,6 @@ class StoryRevisionAdmin(DeskAdmin):
         "created_at",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(StorySource)
