@@ -219,3 +219,21 @@ def test_a_review_is_drafted_then_approved_by_a_second_person(editor, factchecke
     assert approved.status_code == 200
     assert approved.json()["is_published"] is True
     assert Review.objects.get(public_id=draft.json()["id"]).approved_by == second_factchecker
+
+
+def test_if_match_with_a_list_of_tags_succeeds_when_any_of_them_is_current(editor, story, dispute):
+    client = desk(editor)
+    created = log_claim(client, story, dispute).json()
+    url = f"/api/v1/claims/{created['id']}/"
+    etag = client.get(url)["ETag"]  # "v1.<hash>"
+
+    listed = client.patch(url, {"status": "disputed"}, format="json", HTTP_IF_MATCH=f'"v7", "bogus", {etag}')
+    assert listed.status_code == 200, listed.json()
+    assert listed.json()["version"] == 2
+    also = client.patch(url, {"status": "verified"}, format="json", HTTP_IF_MATCH='"v1","v2"')
+    assert also.status_code == 200, also.json()
+
+    none_current = client.patch(url, {"status": "false"}, format="json", HTTP_IF_MATCH=f'"v1", {etag}, "v9"')
+    assert none_current.status_code == 412
+    assert none_current["ETag"] == '"v3"'
+    assert Claim.objects.get(public_id=created["id"]).status == "verified"  # nothing overwritten
