@@ -237,3 +237,13 @@ def test_if_match_with_a_list_of_tags_succeeds_when_any_of_them_is_current(edito
     assert none_current.status_code == 412
     assert none_current["ETag"] == '"v3"'
     assert Claim.objects.get(public_id=created["id"]).status == "verified"  # nothing overwritten
+
+
+def test_a_figure_whose_bound_is_past_the_column_is_a_400_naming_it(editor, story, dispute):
+    figure = {"measure": "killed", "value": 2**31 - 1, "qualifier": "more_than"}
+
+    response = log_claim(desk(editor), story, dispute, figures=[figure])
+
+    assert response.status_code == 400
+    assert "beyond the largest figure the desk can store" in response.json()["errors"][0]["detail"]
+    assert not Claim.objects.filter(story=story).exists()
