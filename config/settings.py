@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 413 for a form body over DATA_UPLOAD_MAX_MEMORY_SIZE, before the CSRF check or a view reads it.
+    "config.middleware.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,10 +150,18 @@ STORAGES = {
     },
 }
 
+# --- Request limits -------------------------------------------------------------------------
 # Uploaded stories are read in memory up to this size; the importer refuses larger files.
 STORY_MAX_BYTES = int(os.environ.get("CLAIMDESK_STORY_MAX_BYTES", 2 * 1024 * 1024))
+# A form or API body over this (a file upload's file aside) is refused with 413
+# (config.middleware for forms, config.api_errors for API bodies): a pasted story plus its form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = STORY_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = STORY_MAX_BYTES + 1024 * 1024
+# More form fields than this is a 400 (the longest desk form, a claim with 12 figures, has ~150).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# JSON bodies nested deeper than this are a 400, checked before parsing (config.parsers): the API's
+# deepest input, a claim with its figures and dispute links, is 3 deep.
+API_MAX_JSON_DEPTH = 32
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -194,13 +204,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["partners.auth.DeskOrPartnerReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": ["partners.auth.PartnerKeyThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.PublicIdCursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    # a body over the size limit is 413, not a 500 (config.api_errors)
+    "EXCEPTION_HANDLER_CLASS": "config.api_errors.ApiExceptionHandler",
+}
 # Requests per minute a partner key may make unless its own rate_limit says otherwise.
 PARTNER_RATE_LIMIT_PER_MINUTE = int(os.environ.get("CLAIMDESK_PARTNER_RATE_LIMIT", 120))
 # The newsroom named as author of the ClaimReview JSON-LD.
