@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
 from partners.errors import API_PREFIX, _api_error
@@ -20,12 +20,42 @@ def refused(request: HttpRequest, status: int, code: str, title: str, message: s
     return render(request, "refused.html", {"title": title, "message": message}, status=status)
 
 
-class RequestLimitsMiddleware:
-    """Refuse a form body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before any view runs.
+NUL_REFUSED = "Null characters are not allowed."
 
-    Django raises RequestDataTooBig wherever the form data is first read (the CSRF check, a view),
-    and answers it with a bare 400; reading it here first gives the right status and a page that
-    says what happened. Bodies that are not forms (API JSON) are left to the API's parser.
+
+def nul_field(*data: QueryDict) -> str | None:
+    """The first parameter of ``data`` whose name or any value holds a NUL byte, or None."""
+    for query in data:
+        for name, values in query.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name
+    return None
+
+
+def nul_refused(request: HttpRequest, field: str) -> HttpResponse:
+    """400 for a NUL byte, as DRF words it for a field (the API's format under /api/)."""
+    if request.path.startswith(API_PREFIX):
+        error = {"code": "null_characters_not_allowed", "detail": NUL_REFUSED, "attr": field}
+        response = JsonResponse({"type": "validation_error", "errors": [error]}, status=400)
+        response["Cache-Control"] = "private"
+        return response
+    shown = field.replace("\x00", "\\0")[:60]
+    message = f"“{shown}” holds a NUL byte. {NUL_REFUSED}"
+    if request.method == "POST":
+        message += " Nothing was saved."
+    return render(request, "refused.html", {"title": "Bad request", "message": message}, status=400)
+
+
+class RequestChecksMiddleware:
+    """Refuse, before any view runs, what no view should have to handle:
+
+    - a form body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413. Django raises RequestDataTooBig
+      wherever the form data is first read (the CSRF check, a view) and answers a bare 400;
+      reading it here first gives the right status and a page that says what happened. Bodies
+      that are not forms (API JSON) are left to the API's parser (config.parsers, config.api_errors).
+    - a NUL byte in the name or value of any query or form parameter: 400. PostgreSQL text cannot
+      hold one; forms refuse it in their fields, but a lookup, a filter or a page number read
+      straight from the request would carry it to the database and fail with a 500.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -46,4 +76,7 @@ class RequestLimitsMiddleware:
         except SuspiciousOperation as error:  # too many fields or files: Django's 400, logged as it logs it
             logging.getLogger(f"django.security.{type(error).__name__}").error(str(error))
             return refused(request, 400, "parse_error", "Bad request", f"{error} Nothing was saved.")
+        field = nul_field(request.GET, request.POST)
+        if field is not None:
+            return nul_refused(request, field)
         return self.get_response(request)

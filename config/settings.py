@@ -73,8 +73,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # 413 for a form body over DATA_UPLOAD_MAX_MEMORY_SIZE, before the CSRF check or a view reads it.
-    "config.middleware.RequestLimitsMiddleware",
+    # 413 for a form body over DATA_UPLOAD_MAX_MEMORY_SIZE, before the CSRF check or a view reads
+    # it; 400 for a NUL byte in any query or form parameter.
+    "config.middleware.RequestChecksMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
