@@ -24,6 +24,19 @@ from sources.versioning import Versioned, save_versioned
 MAX_CHAIN = 50
 
 
+class MergeConflict(DomainError):
+    """The merge (or undo) can no longer proceed: a record in it was merged, or the merge undone,
+    since it was asked for (by someone else at the same moment, or on a page opened before)."""
+
+
+def _lock_pair(model: type[Actor] | type[Dispute], survivor: Any, duplicate: Any) -> tuple[Any, Any]:
+    """Both records, locked and read afresh, always in primary-key order: two merges crossing
+    (A into B while B into A) then queue one behind the other instead of deadlocking, and the
+    second sees what the first did."""
+    locked = {pk: model.objects.select_for_update().get(pk=pk) for pk in sorted({survivor.pk, duplicate.pk})}
+    return locked[survivor.pk], locked[duplicate.pk]
+
+
 def survivor_of(obj: Actor | Dispute) -> Actor | Dispute:
     """The record a merged actor or dispute now lives on (following merges of merges)."""
     seen = 0
@@ -51,9 +64,9 @@ def _check_pair(survivor: Actor | Dispute, duplicate: Actor | Dispute, noun: str
     if survivor.pk == duplicate.pk:
         raise DomainError(f"An {noun} cannot be merged into itself.", field="duplicate")
     if duplicate.merged_into_id is not None:
-        raise DomainError(f"{duplicate} was already merged into {duplicate.merged_into}.", field="duplicate")
+        raise MergeConflict(f"{duplicate} was already merged into {duplicate.merged_into}.", field="duplicate")
     if survivor.merged_into_id is not None:
-        raise DomainError(
+        raise MergeConflict(
             f"{survivor} was itself merged into {survivor.merged_into}: merge into that one instead.",
             field="survivor",
         )
@@ -66,8 +79,7 @@ def actor_merge(*, survivor: Actor, duplicate: Actor, user: AbstractBaseUser) ->
     An alias whose accent- and case-folded form the survivor already has stays behind (the
     survivor already answers to it); the duplicate's name becomes an alias of the survivor.
     """
-    survivor = Actor.objects.select_for_update().get(pk=survivor.pk)
-    duplicate = Actor.objects.select_for_update().get(pk=duplicate.pk)
+    survivor, duplicate = _lock_pair(Actor, survivor, duplicate)
     _check_pair(survivor, duplicate, "actor")
     merge = Merge.objects.create(
         kind=Merge.Kind.ACTOR, survivor_actor=survivor, duplicate_actor=duplicate, merged_by=user
@@ -99,8 +111,7 @@ def dispute_merge(*, survivor: Dispute, duplicate: Dispute, user: AbstractBaseUs
     A claim already in the survivor keeps its place (and stance) there; its link to the duplicate
     stays behind with the duplicate.
     """
-    survivor = Dispute.objects.select_for_update().get(pk=survivor.pk)
-    duplicate = Dispute.objects.select_for_update().get(pk=duplicate.pk)
+    survivor, duplicate = _lock_pair(Dispute, survivor, duplicate)
     _check_pair(survivor, duplicate, "dispute")
     merge = Merge.objects.create(
         kind=Merge.Kind.DISPUTE, survivor_dispute=survivor, duplicate_dispute=duplicate, merged_by=user
@@ -135,15 +146,16 @@ _DISPUTE_ROWS: dict[str, tuple[type[Model], str]] = {
 def merge_undo(*, merge: Merge, user: AbstractBaseUser) -> dict[str, int]:
     """Undo ``merge``: move back the rows it moved that are still on the survivor.
 
-    Returns how many rows of each kind went back. Refused when the merge was undone already, or
-    when the survivor has since been merged into something else (undo that merge first).
+    Returns how many rows of each kind went back. Refused (MergeConflict) when the merge was undone
+    already, or when the survivor has since been merged into something else (undo that merge first).
     """
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.is_undone:
-        raise DomainError("This merge was already undone.")
-    survivor, duplicate = merge.survivor, merge.duplicate
+        raise MergeConflict("This merge was already undone.")
+    model = Actor if merge.kind == Merge.Kind.ACTOR else Dispute
+    survivor, duplicate = _lock_pair(model, merge.survivor, merge.duplicate)
     if survivor.merged_into_id is not None:
-        raise DomainError(f"{survivor} has since been merged into {survivor.merged_into}; undo that merge first.")
+        raise MergeConflict(f"{survivor} has since been merged into {survivor.merged_into}; undo that merge first.")
     rows = _ACTOR_ROWS if merge.kind == Merge.Kind.ACTOR else _DISPUTE_ROWS
     back: dict[str, int] = {}
     with pghistory.context(merge=merge.pk, action=f"{merge.kind} merge undone", user=user.pk):

@@ -223,3 +223,20 @@ def test_merge_pages_refuse_users_without_a_desk_role(client, outsider, editor):
     assert client.get(reverse("claims:merge_list")).status_code == 403
     assert client.get(reverse("claims:dispute_merge", args=[DisputeFactory().pk])).status_code == 403
     assert client.post(reverse("claims:merge_undo", args=[merge.pk])).status_code == 403
+
+
+def test_a_merge_or_undo_that_can_no_longer_proceed_is_a_409_and_changes_nothing(client, editor):
+    a, b, c = ActorFactory(), ActorFactory(), ActorFactory()
+    merge = actor_merge(survivor=a, duplicate=b, user=editor)  # meanwhile, in another tab
+    client.force_login(editor)
+
+    stale_duplicate = client.post(reverse("claims:actor_merge", args=[c.pk]), {"duplicate": b.pk})
+    stale_survivor = client.post(reverse("claims:actor_merge", args=[b.pk]), {"duplicate": c.pk})
+    merge_undo(merge=merge, user=editor)
+    undone_twice = client.post(reverse("claims:merge_undo", args=[merge.pk]))
+
+    assert stale_duplicate.status_code == 409 and "already merged" in stale_duplicate.content.decode()
+    assert stale_survivor.status_code == 409 and "merge into that one instead" in stale_survivor.content.decode()
+    assert undone_twice.status_code == 409 and "already undone" in undone_twice.content.decode()
+    assert Merge.objects.count() == 1
+    assert not Actor.objects.filter(merged_into__isnull=False).exists()
