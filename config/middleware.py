@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
+from partners.auth import Partner
 from partners.errors import API_PREFIX, _api_error
 
 
@@ -80,3 +82,29 @@ class RequestChecksMiddleware:
         if field is not None:
             return nul_refused(request, field)
         return self.get_response(request)
+
+
+class DeskNoStoreMiddleware:
+    """``Cache-Control: no-store`` on every desk response: its pages and its API answers to desk
+    users carry internal notes and unpublished work, which no browser or proxy cache may keep.
+
+    Left alone: the public pages, and API responses to partners (their ETag and ``private``
+    caching, claims.api.conditional) or to no one (a 401).
+    """
+
+    PUBLIC_PREFIXES = ("/public/", "/static/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(self.PUBLIC_PREFIXES):
+            return response
+        if request.path.startswith(API_PREFIX):
+            # the API authenticates in the view; DRF sets the user it found on the request
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated or isinstance(user, Partner):
+                return response
+        patch_cache_control(response, private=True, no_store=True)
+        return response
