@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,3 +29,18 @@ def client_address(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies and forwarded[-proxies]:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The username a login attempt is counted against, cut to the longest any account can have.
+
+    Django's login form passes on a username of any length, and django-axes stores it in a
+    255-character column: a longer one failed the login with a 500. No account has a longer name,
+    so cutting it changes nothing about who is locked out.
+    """
+    field = str(settings.AXES_USERNAME_FORM_FIELD)
+    username = (credentials or {}).get(field) if credentials else request.POST.get(field)
+    if username is None:
+        return None
+    model = get_user_model()
+    return str(username)[: model._meta.get_field(model.USERNAME_FIELD).max_length]

@@ -150,6 +150,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 AXES_LOCKOUT_CALLABLE = "config.logins.locked_out"
 AXES_CLIENT_IP_CALLABLE = "config.logins.client_address"
+AXES_USERNAME_CALLABLE = "config.logins.attempted_username"
 # How many proxies in front of the desk append to X-Forwarded-For (the TLS proxy: 1). With 0, the
 # address counted is the connection's, which behind a proxy is the proxy's for every user.
 CLAIMDESK_TRUSTED_PROXIES = int(os.environ.get("CLAIMDESK_TRUSTED_PROXIES", 0))

@@ -121,3 +121,11 @@ def test_behind_a_proxy_the_address_counted_is_the_one_the_proxy_saw(editor, vie
 
     assert through_proxy("viewer", "pw", HOME).status_code == 429
     assert logged_in(through_proxy("viewer", "pw", ELSEWHERE))  # everyone else behind the proxy is fine
+
+
+def test_a_username_longer_than_any_account_fails_like_any_other_and_counts(editor):
+    long_name = "x" * 20_000  # Django's login form does not cap the username it authenticates
+
+    assert fail(settings.AXES_FAILURE_LIMIT - 1, long_name) == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert log_in(Client(), long_name, "wrong guess").status_code == 429
+    assert logged_in(log_in(Client(), "editor", "pw", ELSEWHERE))
