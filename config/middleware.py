@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -78,6 +79,8 @@ class RequestChecksMiddleware:
         except SuspiciousOperation as error:  # too many fields or files: Django's 400, logged as it logs it
             logging.getLogger(f"django.security.{type(error).__name__}").error(str(error))
             return refused(request, 400, "parse_error", "Bad request", f"{error} Nothing was saved.")
+        except MultiPartParserError as error:  # Django's 400 too, but in the API's format under /api/
+            return refused(request, 400, "parse_error", "Bad request", f"The form could not be read: {error}")
         field = nul_field(request.GET, request.POST)
         if field is not None:
             return nul_refused(request, field)

@@ -112,3 +112,16 @@ def test_an_urlencoded_desk_form_over_the_limit_is_a_413_page_too(client, editor
 
     assert response.status_code == 413
     assert not dispute.annotations.exists()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/disputes/", "/stories/import/"])
+def test_a_broken_multipart_body_is_a_400_in_the_format_of_its_side(client, editor, url):
+    client.force_login(editor)
+
+    response = client.generic(
+        "POST", url, b"--not-the-boundary\r\ngarbage", content_type="multipart/form-data; boundary=\x00\x01"
+    )
+
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert api_error(response) == ("client_error", "parse_error")
