@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -36,12 +36,7 @@ def nul_field(*data: QueryDict) -> str | None:
 
 
 def nul_refused(request: HttpRequest, field: str) -> HttpResponse:
-    """400 for a NUL byte, as DRF words it for a field (the API's format under /api/)."""
-    if request.path.startswith(API_PREFIX):
-        error = {"code": "null_characters_not_allowed", "detail": NUL_REFUSED, "attr": field}
-        response = JsonResponse({"type": "validation_error", "errors": [error]}, status=400)
-        response["Cache-Control"] = "private"
-        return response
+    """The desk's 400 page for a NUL byte, in the words Django's form fields use."""
     shown = field.replace("\x00", "\\0")[:60]
     message = f"“{shown}” holds a NUL byte. {NUL_REFUSED}"
     if request.method == "POST":
@@ -56,9 +51,12 @@ class RequestChecksMiddleware:
       wherever the form data is first read (the CSRF check, a view) and answers a bare 400;
       reading it here first gives the right status and a page that says what happened. Bodies
       that are not forms (API JSON) are left to the API's parser (config.parsers, config.api_errors).
-    - a NUL byte in the name or value of any query or form parameter: 400. PostgreSQL text cannot
-      hold one; forms refuse it in their fields, but a lookup, a filter or a page number read
-      straight from the request would carry it to the database and fail with a 500.
+    - on the desk, a NUL byte in the name or value of any query or form parameter: 400. PostgreSQL
+      text cannot hold one; forms refuse it in their fields, but a lookup, a filter or a page
+      number read straight from the request would carry it to the database and fail with a 500.
+      The API is left to itself: its serializers and filters refuse a NUL in every parameter it
+      reads, in its documented format (``null_characters_not_allowed`` naming the field), and
+      ignore the ones it does not read, whose names its schema cannot list.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -81,9 +79,10 @@ class RequestChecksMiddleware:
             return refused(request, 400, "parse_error", "Bad request", f"{error} Nothing was saved.")
         except MultiPartParserError as error:  # Django's 400 too, but in the API's format under /api/
             return refused(request, 400, "parse_error", "Bad request", f"The form could not be read: {error}")
-        field = nul_field(request.GET, request.POST)
-        if field is not None:
-            return nul_refused(request, field)
+        if not request.path.startswith(API_PREFIX):
+            field = nul_field(request.GET, request.POST)
+            if field is not None:
+                return nul_refused(request, field)
         return self.get_response(request)
 
 
