@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from claims.anchoring import AnchorError, find_anchor
-from claims.figures import figure_bounds
+from claims.figures import figure_bounds, figure_range_error
 from claims.models import (
     Actor,
     ActorAlias,
@@ -229,9 +229,11 @@ class FigureForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("qualifier") and cleaned.get("value") is not None:
             try:
-                figure_bounds(cleaned["qualifier"], cleaned["value"])
+                out_of_range = figure_range_error(cleaned["qualifier"], cleaned["value"])
             except ValueError as error:
                 raise ValidationError({"value": str(error)}) from error
+            if out_of_range:
+                raise ValidationError({"value": out_of_range})
         return cleaned
 
     def save(self, commit: bool = True) -> Figure:

@@ -31,6 +31,8 @@ from claims.models import Figure
 
 Q = Figure.Qualifier
 APPROXIMATE = {Q.ABOUT, Q.NEARLY, Q.SOME}
+# A figure's value and bounds are PostgreSQL integers: nothing larger can be stored.
+MAX_FIGURE = 2**31 - 1
 
 TOLERANCE_PERCENT = 10
 """How far "about n" and "some n" reach either side of n, and "nearly n" below it: 10% of n,
@@ -61,6 +63,14 @@ def figure_bounds(qualifier: str, value: int) -> tuple[int | None, int | None, b
         case Q.ABOUT | Q.NEARLY | Q.SOME:
             return value, value, True
     raise ValueError(f"Unknown qualifier {qualifier!r}.")
+
+
+def figure_range_error(qualifier: str, value: int) -> str | None:
+    """Why ``qualifier value`` cannot be stored (a value or bound past MAX_FIGURE), or None."""
+    low, high, _ = figure_bounds(qualifier, value)
+    if max(bound for bound in (value, low, high) if bound is not None) <= MAX_FIGURE:
+        return None
+    return f"{Q(qualifier).label} {value:,} is beyond the largest figure the desk can store ({MAX_FIGURE:,})."
 
 
 def tolerance(value: int) -> int:

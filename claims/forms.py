@@ -17,6 +17,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.db.models import Q
 from django.db.models.functions import Greatest
 
+from claims.figures import MAX_FIGURE, figure_range_error
 from claims.models import Actor, ActorAlias, Claim, ClaimDispute, Dispute, Figure, Scope, Side, Statement
 from claims.services import CLAIM_EDITABLE_FIELDS
 from core.text import fold_in_database
@@ -134,7 +135,7 @@ class FigureForm(forms.Form):
     )
     scope = forms.ModelChoiceField(queryset=Scope.objects.all(), required=False, empty_label="—")
     qualifier = forms.ChoiceField(choices=Figure.Qualifier.choices, initial=Figure.Qualifier.EXACT, required=False)
-    value = forms.IntegerField(min_value=0, required=False)
+    value = forms.IntegerField(min_value=0, max_value=MAX_FIGURE, required=False)
     raw = forms.CharField(
         max_length=300, required=False, label="As written", help_text="The words as written: “some two dozen”."
     )
@@ -154,6 +155,8 @@ class FigureForm(forms.Form):
             self.add_error("value", "Give the number.")
         data["counted"] = data.get("counted") or Figure.Counted.UNSPECIFIED
         data["qualifier"] = data.get("qualifier") or Figure.Qualifier.EXACT
+        if value is not None and (error := figure_range_error(data["qualifier"], value)):
+            self.add_error("value", error)  # "more than 2,147,483,647": its lower bound is one more
         data["tally"] = data.get("tally") or Figure.Tally.TOTAL
         return data
 

@@ -28,6 +28,19 @@ from core.versioning import Versioned, save_versioned
 MAX_CHAIN = 50
 
 
+class MergeConflict(DomainError):
+    """The merge (or undo) can no longer proceed: a record in it was merged, or the merge undone,
+    since it was asked for (by someone else at the same moment, or on a page opened before)."""
+
+
+def _lock_pair(model: type[Actor] | type[Dispute], survivor: Any, duplicate: Any) -> tuple[Any, Any]:
+    """Both records, locked and read afresh, always in primary-key order: two merges crossing
+    (A into B while B into A) then queue one behind the other instead of deadlocking, and the
+    second sees what the first did."""
+    locked = {pk: model.objects.select_for_update().get(pk=pk) for pk in sorted({survivor.pk, duplicate.pk})}
+    return locked[survivor.pk], locked[duplicate.pk]
+
+
 @dataclass(frozen=True)
 class Move:
     """One kind of row a merge moves: ``model`` rows whose ``owner`` field names the actor or dispute.
@@ -107,9 +120,9 @@ def _check_pair(survivor: Actor | Dispute, duplicate: Actor | Dispute, noun: str
             f"{'An' if noun[0] in 'aeiou' else 'A'} {noun} cannot be merged into itself.", field="duplicate"
         )
     if duplicate.merged_into_id is not None:
-        raise DomainError(f"{duplicate} was already merged into {duplicate.merged_into}.", field="duplicate")
+        raise MergeConflict(f"{duplicate} was already merged into {duplicate.merged_into}.", field="duplicate")
     if survivor.merged_into_id is not None:
-        raise DomainError(
+        raise MergeConflict(
             f"{survivor} was itself merged into {survivor.merged_into}: merge into that one instead.",
             field="survivor",
         )
@@ -117,9 +130,7 @@ def _check_pair(survivor: Actor | Dispute, duplicate: Actor | Dispute, noun: str
 
 def _merge(kind: str, survivor: Actor | Dispute, duplicate: Actor | Dispute, user: AbstractBaseUser) -> Merge:
     """Lock both records, check the pair, move what ``MOVES`` lists, and record it all."""
-    model = type(survivor)
-    survivor = model.objects.select_for_update().get(pk=survivor.pk)
-    duplicate = model.objects.select_for_update().get(pk=duplicate.pk)
+    survivor, duplicate = _lock_pair(type(survivor), survivor, duplicate)
     _check_pair(survivor, duplicate, str(kind))
     merge = Merge.objects.create(
         kind=kind, merged_by=user, **{f"survivor_{kind!s}": survivor, f"duplicate_{kind!s}": duplicate}
@@ -168,15 +179,16 @@ def dispute_merge(*, survivor: Dispute, duplicate: Dispute, user: AbstractBaseUs
 def merge_undo(*, merge: Merge, user: AbstractBaseUser) -> dict[str, int]:
     """Undo ``merge``: move back the rows it moved that are still on the survivor.
 
-    Returns how many rows of each kind went back. Refused when the merge was undone already, or
-    when the survivor has since been merged into something else (undo that merge first).
+    Returns how many rows of each kind went back. Refused (MergeConflict) when the merge was undone
+    already, or when the survivor has since been merged into something else (undo that merge first).
     """
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.is_undone:
-        raise DomainError("This merge was already undone.")
-    survivor, duplicate = merge.survivor, merge.duplicate
+        raise MergeConflict("This merge was already undone.")
+    model = Actor if merge.kind == Merge.Kind.ACTOR else Dispute
+    survivor, duplicate = _lock_pair(model, merge.survivor, merge.duplicate)
     if survivor.merged_into_id is not None:
-        raise DomainError(f"{survivor} has since been merged into {survivor.merged_into}; undo that merge first.")
+        raise MergeConflict(f"{survivor} has since been merged into {survivor.merged_into}; undo that merge first.")
     back: dict[str, int] = {}
     with pghistory.context(merge=merge.pk, action=f"{merge.kind} merge undone", user=user.pk):
         if merge.kind == Merge.Kind.ACTOR:

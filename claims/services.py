@@ -15,7 +15,7 @@ from django.db.models import Value
 from django.utils import timezone
 
 from claims.anchoring import AnchorError, find_anchor
-from claims.figures import figure_bounds
+from claims.figures import figure_bounds, figure_range_error
 from claims.models import (
     Actor,
     ActorAlias,
@@ -80,6 +80,8 @@ def figure_add(*, claim: Claim, figure: FigureInput) -> Figure:
         low, high, approximate = figure_bounds(figure.qualifier, figure.value)
     except ValueError as error:
         raise DomainError(str(error), field="value") from error
+    if out_of_range := figure_range_error(figure.qualifier, figure.value):
+        raise DomainError(out_of_range, field="value")
     return Figure.objects.create(
         claim=claim,
         measure=figure.measure,

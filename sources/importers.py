@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -94,9 +95,17 @@ def _extract_html(name: str, source: str) -> tuple[str, str]:
             title = " ".join(found[0].text_content().split())
             if title:
                 break
+    # Only the body is the story: with no <body> at all (a bare <title>, a <head> alone) there is
+    # no text, rather than the title or <noscript> words standing in for it.
     body = document.find("body")
-    text = html_text.extract_text(body if body is not None else document, guess_layout=True)
+    text = html_text.extract_text(body, guess_layout=True) if body is not None else ""
     return text, title
+
+
+def _has_visible_text(text: str) -> bool:
+    """Whether ``text`` has a character a reader can see: not only white space, no-break spaces
+    and invisible format characters (zero-width spaces, joiners, direction marks)."""
+    return any(unicodedata.category(char)[0] not in "ZC" for char in text)
 
 
 def read_story_file(name: str, data: bytes, *, max_bytes: int | None = None) -> StoryText:
@@ -104,8 +113,9 @@ def read_story_file(name: str, data: bytes, *, max_bytes: int | None = None) -> 
 
     Refuses, with a message naming ``name``: an empty file, one over ``max_bytes`` (default
     ``settings.STORY_MAX_BYTES``), a binary file (NUL bytes), text that is not UTF-8 (no
-    encoding is guessed), and HTML with no readable text. A leading byte-order mark and CRLF
-    line ends are normalised (``sources.services.normalise_text``); nothing else is changed.
+    encoding is guessed), and HTML with no visible text in its body (refused as empty). A
+    leading byte-order mark and CRLF line ends are normalised
+    (``sources.services.normalise_text``); nothing else is changed.
     """
     limit = settings.STORY_MAX_BYTES if max_bytes is None else max_bytes
     if not data:
@@ -121,8 +131,8 @@ def read_story_file(name: str, data: bytes, *, max_bytes: int | None = None) -> 
     if not _looks_like_html(name, source):
         return StoryText(text=source)
     text, title = _extract_html(name, source)
-    if not text.strip():
-        raise DomainError(f"{name} is HTML with no readable text in it.", field="file")
+    if not _has_visible_text(text):
+        raise DomainError(f"{name} is empty: HTML with no text in its body.", field="file")
     return StoryText(text=text, raw_html=decoded, title=title)
 
 

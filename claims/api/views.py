@@ -131,7 +131,7 @@ class DisputeViewSet(ReadViewSet):
     def partial_update(self, request: Request, public_id: str) -> Response:
         self.require("claims.change_dispute")
         dispute = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, dispute.version)
         changes = self._valid(inputs.DisputeUpdateSerializer, partial=True)
         services.dispute_update(dispute=dispute, expected_version=version, **changes)
         return _current(self, dispute)
@@ -146,7 +146,7 @@ class DisputeViewSet(ReadViewSet):
         """Publish (or, with publish=false, unpublish) the dispute."""
         self.require("claims.publish_dispute")
         dispute = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, dispute.version)
         data = self._valid(inputs.PublishSerializer)
         services.dispute_publish(dispute=dispute, expected_version=version, publish=data["publish"])
         return _current(self, dispute)
@@ -237,7 +237,7 @@ class ClaimViewSet(ReadViewSet):
         if not editable:
             self.require("claims.change_claim")
         claim = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, claim.version)
         services.claim_update(claim=claim, expected_version=version, author=request.user, **changes)
         return _current(self, claim)
 
@@ -249,7 +249,7 @@ class ClaimViewSet(ReadViewSet):
         """Publish (or, with publish=false, unpublish) the claim."""
         self.require("claims.publish_claim")
         claim = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, claim.version)
         data = self._valid(inputs.PublishSerializer)
         services.claim_publish(claim=claim, expected_version=version, publish=data["publish"])
         return _current(self, claim)
@@ -264,7 +264,7 @@ class ClaimViewSet(ReadViewSet):
         """Withdraw a claim logged in error: kept on the desk, a tombstone for partners if it was published."""
         self.require("claims.publish_claim")
         claim = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, claim.version)
         data = self._valid(inputs.WithdrawSerializer)
         services.claim_withdraw(claim=claim, expected_version=version, user=request.user, reason=data["reason"])
         return _current(self, claim)
@@ -315,7 +315,7 @@ class StatementViewSet(ReadViewSet):
     def partial_update(self, request: Request, public_id: str) -> Response:
         self.require("claims.change_statement")
         statement = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, statement.version)
         changes = self._valid(inputs.StatementUpdateSerializer, partial=True)
         services.statement_update(statement=statement, expected_version=version, **changes)
         return _current(self, statement)
@@ -395,7 +395,7 @@ class ReviewViewSet(ReadViewSet):
         """Change a draft (its reviewer only, until it is approved)."""
         self.require("claims.change_review")
         review = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, review.version)
         data = self._valid(inputs.ReviewUpdateSerializer)
         reviewing.review_update(review=review, expected_version=version, user=request.user, **data)
         return _current(self, review)
@@ -406,7 +406,7 @@ class ReviewViewSet(ReadViewSet):
         """A second fact-checker or editor approves the draft, which publishes it."""
         self.require("claims.approve_review")
         review = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, review.version)
         reviewing.review_approve(review=review, expected_version=version, approver=request.user)
         return _current(self, review)
 
@@ -462,7 +462,7 @@ class AnnotationViewSet(ReadViewSet):
     def partial_update(self, request: Request, public_id: str) -> Response:
         self.require("claims.change_annotation")
         annotation = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, annotation.version)
         data = self._valid(inputs.AnnotationUpdateSerializer)
         services.annotation_update(annotation=annotation, expected_version=version, **data)
         return _current(self, annotation)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims.merging import actor_merge, dispute_merge, merge_preview, merge_undo
+from claims.merging import MergeConflict, actor_merge, dispute_merge, merge_preview, merge_undo
 from claims.models import Actor, Dispute, Merge
 from claims.views.common import paginate
 from claims.views.people import PER_PAGE
@@ -40,7 +40,8 @@ def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, cand
             merge = merger(survivor=survivor, duplicate=duplicate, user=request.user)
         except DomainError as error:
             context["error"] = error.message
-            status = 422
+            # 409 when the records changed under the request (a crossing merge won); 422 for a bad choice
+            status = 409 if isinstance(error, MergeConflict) else 422
         else:
             moved = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in merge.moved_counts().items())
             messages.success(request, f"Merged {duplicate} into {survivor}: {moved or 'nothing else'} moved.")
@@ -81,7 +82,8 @@ def merge_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         back = merge_undo(merge=merge, user=request.user)
     except DomainError as error:
-        return render(request, "claims/merge_list.html", _list_context(request, error.message), status=422)
+        status = 409 if isinstance(error, MergeConflict) else 422
+        return render(request, "claims/merge_list.html", _list_context(request, error.message), status=status)
     moved = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in back.items() if n)
     messages.success(
         request, f"Undid the merge of {merge.duplicate} into {merge.survivor}: {moved or 'nothing'} moved back."

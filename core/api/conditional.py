@@ -6,8 +6,9 @@ it changes, and ``If-None-Match`` with it gives 304. One URL answers differently
 hence ``Cache-Control: private`` and ``Vary: Authorization, Cookie``.
 
 For versioned records the ETag starts with the record's version: ``"v7.3f2a..."``. Writes need
-``If-Match`` with that ETag (or just ``"v7"``): the version is what the desk's services check, so a
-stale one is refused with 412 and the current ETag, and a missing one with 428.
+``If-Match`` with that ETag (or just ``"v7"``; a list passes when any tag in it is current): the
+version is what the desk's services check, so a stale one is refused with 412 and the current
+ETag, and a missing one with 428.
 """
 
 from __future__ import annotations
@@ -70,16 +71,21 @@ def matches_if_none_match(request: Request, etag: str) -> bool:
     return any(tag == "*" or tag.removeprefix("W/") == bare for tag in _tags(header))
 
 
-def expected_version(request: Request) -> int:
-    """The version the client edited, from If-Match; 428 without one, 412 when it cannot match."""
+def expected_version(request: Request, current: int) -> int:
+    """The version the client edited, from If-Match; 428 without one, 412 when it cannot match.
+
+    ``current`` is the record's version now. If-Match may list several tags (RFC 9110 13.1.1):
+    the precondition holds when any of them names the current version, which is then the one
+    returned; otherwise the first version named is returned, so the service's check refuses it
+    with a 412 that says which version the client had.
+    """
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired()
-    for tag in _tags(header):
-        match = _ETAG_VERSION.match(tag)
-        if match:
-            return int(match.group(1))
-    raise PreconditionFailed('If-Match names no version of this record; send the ETag you received, e.g. "v3".')
+    named = [int(match.group(1)) for match in map(_ETAG_VERSION.match, _tags(header)) if match]
+    if not named:
+        raise PreconditionFailed('If-Match names no version of this record; send the ETag you received, e.g. "v3".')
+    return current if current in named else named[0]
 
 
 class ConditionalMixin:

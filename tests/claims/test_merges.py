@@ -247,3 +247,20 @@ def test_a_dispute_preview_leaves_out_claims_the_survivor_already_holds(editor):
     merge = dispute_merge(survivor=survivor, duplicate=duplicate, user=editor)
     assert len(merge.moved["claim_links"]) == 1
     assert set(survivor.claims.all()) == {shared, only_duplicate}
+
+
+def test_a_merge_or_undo_that_can_no_longer_proceed_is_a_409_and_changes_nothing(client, editor):
+    a, b, c = ActorFactory(), ActorFactory(), ActorFactory()
+    merge = actor_merge(survivor=a, duplicate=b, user=editor)  # meanwhile, in another tab
+    client.force_login(editor)
+
+    stale_duplicate = client.post(reverse("claims:actor_merge", args=[c.pk]), {"duplicate": b.pk})
+    stale_survivor = client.post(reverse("claims:actor_merge", args=[b.pk]), {"duplicate": c.pk})
+    merge_undo(merge=merge, user=editor)
+    undone_twice = client.post(reverse("claims:merge_undo", args=[merge.pk]))
+
+    assert stale_duplicate.status_code == 409 and "already merged" in stale_duplicate.content.decode()
+    assert stale_survivor.status_code == 409 and "merge into that one instead" in stale_survivor.content.decode()
+    assert undone_twice.status_code == 409 and "already undone" in undone_twice.content.decode()
+    assert Merge.objects.count() == 1
+    assert not Actor.objects.filter(merged_into__isnull=False).exists()

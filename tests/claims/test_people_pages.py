@@ -179,7 +179,7 @@ def test_compare_shows_the_chosen_claims_side_by_side_in_order(client, editor):
         ("{a},-3", "is not a claim number"),
         ("{a},99999999999999999999999", "is not a claim number"),
         ("{a},987654321", "No claim numbered 987654321"),
-        ("{a},\x00", "is not a claim number"),
+        ("{a},\x00", "Null characters are not allowed"),  # refused before the view (config.middleware)
     ],
 )
 def test_compare_refuses_bad_choices_with_a_clear_message(client, editor, value, message):

@@ -196,7 +196,6 @@ def test_an_htmx_request_gets_only_the_results(client, editor):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"q": "Quz\x00barat"}, "Null characters are not allowed"),
         ({"q": "x", "speaker": "99999999999999999999999"}, "Select a valid choice"),
         ({"q": "x", "speaker": "987654321"}, "Select a valid choice"),
         ({"q": "x", "outlet": "abc"}, "Select a valid choice"),

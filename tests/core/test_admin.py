@@ -420,6 +420,21 @@ def test_figure_bounds_are_derived_from_the_qualifier(chief, superuser, db):
     assert (figure.low, figure.high, figure.approximate) == (60, None, False)
 
 
+def test_a_figure_whose_bound_is_past_the_column_is_a_form_error_not_a_server_error(chief, superuser, db):
+    story = StoryFactory(body="More than 2147483647 people were displaced.")
+    claim = claim_log(story=story, author=superuser, quote="More than 2147483647 people were displaced")
+    opened = chief.get(admin_url(Figure, "add"))
+    data = dict(claim=claim.pk, measure="displaced", counted="people", tally="total", _save="Save")
+
+    refused = chief.post(
+        admin_url(Figure, "add"), form_data(opened, "figure_form", qualifier="more_than", value=str(2**31 - 1), **data)
+    )
+
+    assert refused.status_code == 200
+    assert "beyond the largest figure the desk can store" in errors_on(refused)
+    assert not claim.figures.exists()
+
+
 def test_two_aliases_that_fold_to_the_same_name_are_refused_not_a_server_error(chief, db):
     actor = ActorFactory(name="Hikmet Hajiyev")
     opened = chief.get(admin_url(Actor, "change", actor.pk))

@@ -301,7 +301,7 @@ def test_same_copy_from_another_outlet_is_a_second_story_recognised_as_republica
             "empty.html",
             b"<html><body><script>x()</script></body></html>",
             {"outlet": "ap-test", "headline": "H"},
-            "empty.html is HTML with no readable text in it.",
+            "empty.html is empty: HTML with no text in its body.",
         ),
     ],
 )
@@ -449,3 +449,18 @@ def test_import_story_file_imports_an_upload_with_form_metadata(ap):
     assert result.outcome == "new story"
     assert result.story.headline == "Uploaded"
     assert result.revision.raw_html == HTML
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"<html><head><title>Ganja hit again</title></head></html>",
+        b"<!doctype html><title>Ganja hit again</title>",
+        b"<html><head><title>A title</title><noscript>Enable scripts</noscript></head></html>",
+        b"<html><body><p>&#8203;&nbsp;</p></body></html>",
+        b"<html><head><title>Ganja</title></head><body>\n\n</body></html>",
+    ],
+)
+def test_html_with_no_body_text_is_refused_like_an_empty_file(html):
+    with pytest.raises(DomainError, match=r"^story\.html is empty: HTML with no text in its body\.$"):
+        read_story_file("story.html", html)

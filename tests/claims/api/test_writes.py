@@ -250,3 +250,31 @@ def test_a_draft_is_sent_back_with_a_comment_resubmitted_and_partners_never_see_
     partner = APIClient().get(url, HTTP_AUTHORIZATION=f"Api-Key {partner_key}")
     assert partner.status_code == 200
     assert not {"returned_at", "returned_by", "return_comment"} & set(partner.json())
+
+
+def test_if_match_with_a_list_of_tags_succeeds_when_any_of_them_is_current(editor, story, dispute):
+    client = desk(editor)
+    created = log_claim(client, story, dispute).json()
+    url = f"/api/v1/claims/{created['id']}/"
+    etag = client.get(url)["ETag"]  # "v1.<hash>"
+
+    listed = client.patch(url, {"status": "disputed"}, format="json", HTTP_IF_MATCH=f'"v7", "bogus", {etag}')
+    assert listed.status_code == 200, listed.json()
+    assert listed.json()["version"] == 2
+    also = client.patch(url, {"status": "verified"}, format="json", HTTP_IF_MATCH='"v1","v2"')
+    assert also.status_code == 200, also.json()
+
+    none_current = client.patch(url, {"status": "false"}, format="json", HTTP_IF_MATCH=f'"v1", {etag}, "v9"')
+    assert none_current.status_code == 412
+    assert none_current["ETag"] == '"v3"'
+    assert Claim.objects.get(public_id=created["id"]).status == "verified"  # nothing overwritten
+
+
+def test_a_figure_whose_bound_is_past_the_column_is_a_400_naming_it(editor, story, dispute):
+    figure = {"measure": "killed", "value": 2**31 - 1, "qualifier": "more_than"}
+
+    response = log_claim(desk(editor), story, dispute, figures=[figure])
+
+    assert response.status_code == 400
+    assert "beyond the largest figure the desk can store" in response.json()["errors"][0]["detail"]
+    assert not Claim.objects.filter(story=story).exists()

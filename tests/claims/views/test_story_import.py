@@ -129,7 +129,7 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
         ({"file": upload("utf16.txt", "Baku said".encode("utf-16"))}, "UTF-16"),
         ({"file": upload("story.pdf", b"%PDF-1.7 text")}, "is not a text or HTML file"),
         ({"file": upload("story.exe", b"MZ\x90")}, "is not a text or HTML file"),
-        ({"file": upload("empty.html", b"<html><body><script>x()</script></body></html>")}, "no readable text"),
+        ({"file": upload("empty.html", b"<html><body><script>x()</script></body></html>")}, "no text in its body"),
         ({"file": upload("big.txt", b"a" * 2048)}, "over the limit"),
         ({"text": TEXT, "file": upload("a.txt", b"Another text")}, "not both"),
         ({"text": "   "}, "Paste the story"),
@@ -179,3 +179,22 @@ def test_only_editors_import_stories(client, request, who):
 def test_anonymous_users_are_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"file": upload("title-only.html", b"<html><head><title>Ganja hit again</title></head></html>")},
+        {"text": "<!doctype html><html><head><title>Ganja hit again</title></head></html>"},
+    ],
+)
+def test_html_with_no_body_text_is_refused_like_an_empty_file(client, editor, extra):
+    outlet = OutletFactory()
+    client.force_login(editor)
+    before = counts()
+
+    response = client.post(URL, form(outlet, **extra))
+
+    assert response.status_code == 422
+    assert "is empty: HTML with no text in its body" in response.content.decode()
+    assert counts() == before
