@@ -36,7 +36,7 @@ class SearchForm(forms.Form):
         # are too many for a <select>. A speaker is chosen from an actor's result ("their claims").
         chosen = self.data.get("speaker") if self.is_bound else None
         options = [("", "Any speaker")]
-        if chosen and str(chosen).isdigit() and len(str(chosen)) <= 18:
+        if chosen and str(chosen).isascii() and str(chosen).isdigit() and len(str(chosen)) <= 18:
             actor = Actor.objects.filter(pk=int(chosen)).only("name").first()
             if actor is not None:
                 options.append((str(actor.pk), actor.name))

@@ -420,7 +420,7 @@ class ReviewViewSet(ReadViewSet):
         """A second fact-checker or editor returns the draft to its reviewer with a comment."""
         self.require("claims.approve_review")
         review = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, review.version)
         data = self._valid(inputs.ReviewSendBackSerializer)
         reviewing.review_send_back(review=review, expected_version=version, user=request.user, **data)
         return _current(self, review)
@@ -431,7 +431,7 @@ class ReviewViewSet(ReadViewSet):
         """The reviewer puts a draft that was sent back in the queue for approval again."""
         self.require("claims.change_review")
         review = self.get_object()
-        version = expected_version(request)
+        version = expected_version(request, review.version)
         reviewing.review_resubmit(review=review, expected_version=version, user=request.user)
         return _current(self, review)
 

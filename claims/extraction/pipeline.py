@@ -501,7 +501,7 @@ def _background(story: _Story, words: set[str]) -> bool:
     """A background paragraph: it dates what it says to years before the story ("since 1991")."""
     if story.day is None:
         return False
-    years = [int(w) for w in words if len(w) == 4 and w.isdigit() and 1800 <= int(w) <= 2100]
+    years = [int(w) for w in words if len(w) == 4 and w.isascii() and w.isdigit() and 1800 <= int(w) <= 2100]
     return any(year < story.day.year - 1 for year in years)
 
 

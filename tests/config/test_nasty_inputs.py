@@ -18,7 +18,6 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from sources.views import StoryImportForm
 
 from claims import roles, services
 from claims.forms import AnnotationForm, ClaimEditForm, ClaimLogForm, FigureForm, RestoreForm
@@ -26,8 +25,9 @@ from claims.merging import actor_merge
 from claims.models import Annotation, Claim, Dispute, Review
 from claims.views.reviews import ReviewForm
 from claims.views.search import SearchForm
+from sources.forms import StoryImportForm
 from sources.models import Story
-from tests.claims.test_desk_pages import PASHINIAN_STORY, log_data
+from tests.claims.views.helpers import PASHINIAN_STORY, log_data
 from tests.factories import ActorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,8 @@ def path_args(everyone) -> dict[str, dict[str, object]]:
         "claims:story_": {"pk": story.pk},
         "claims:suggestion_": {"pk": story.pk},
         "claims:merge_": {"pk": merge.pk},
-        "sources:": {"pk": story.pk, "claim_pk": claim.pk},
+        "claims:claim_reanchor": {"pk": story.pk, "claim_pk": claim.pk},
+        "claims:claim_keep_anchor": {"pk": story.pk, "claim_pk": claim.pk},
         "public:dispute": {"public_id": dispute.public_id},
         "public:claim": {"public_id": claim.public_id},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
@@ -262,7 +263,7 @@ def valid_forms(everyone, path_args) -> dict[str, tuple[str, str, dict[str, str]
         ),
         "import story": (
             "post",
-            reverse("sources:story_import"),
+            reverse("claims:story_import"),
             {
                 "outlet": str(story.outlet_id),
                 "headline": "A story",

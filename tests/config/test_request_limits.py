@@ -90,7 +90,7 @@ def test_a_desk_form_over_the_limit_is_a_clear_413_page(client, editor):
     client.force_login(editor)
 
     response = client.post(
-        reverse("sources:story_import"), {"outlet": outlet.pk, "headline": "Huge", "text": "x" * (LIMIT + 1)}
+        reverse("claims:story_import"), {"outlet": outlet.pk, "headline": "Huge", "text": "x" * (LIMIT + 1)}
     )
 
     assert response.status_code == 413

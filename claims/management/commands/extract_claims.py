@@ -41,7 +41,7 @@ def _story(reference: str):
 
     stories = Story.objects.select_related("current_revision", "outlet")
     story = None
-    if reference.isdigit():
+    if reference.isascii() and reference.isdigit():
         story = stories.filter(pk=int(reference)).first()
     if story is None:
         story = stories.filter(key=reference).first()
