@@ -278,6 +278,7 @@ def prepare(desk: Desk, *, readers: int, editors: int, partners: int) -> None:
     from claims import roles
     from claims.forms import ClaimEditForm
     from claims.models import Claim, Dispute
+    from claims.services import CLAIM_CONTENT_FIELDS
     from partners.models import PartnerKey
     from sources.models import Story as StoryModel
 
@@ -327,7 +328,7 @@ def prepare(desk: Desk, *, readers: int, editors: int, partners: int) -> None:
     desk.visible_claims = [(c.pk, str(c.public_id)) for c in visible]
     for claim in random.Random(9).sample(visible, min(HOT_CLAIMS, len(visible))):
         initial = ClaimEditForm.initial_for(claim)
-        form = {name: "" if initial[name] is None else str(initial[name]) for name in ClaimEditForm.CONTENT_FIELDS}
+        form = {name: "" if initial[name] is None else str(initial[name]) for name in CLAIM_CONTENT_FIELDS}
         desk.hot.append(HotClaim(claim.pk, str(claim.public_id), form))
     if not (desk.stories and desk.published_disputes and desk.hot):
         raise SystemExit("The seed dataset gave no stories, published disputes or visible claims to work on.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 import spacy
+from django.conf import settings
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -28,6 +29,9 @@ def nlp() -> Language:
     global _NLP
     if _NLP is None:
         _NLP = spacy.blank("en")
+        # spaCy's 1,000,000-character guard is for its parser and NER models, which this pipeline
+        # does not load; the tokenizer alone handles any story the desk accepts (STORY_MAX_BYTES).
+        _NLP.max_length = 10 * settings.STORY_MAX_BYTES
     return _NLP
 
 

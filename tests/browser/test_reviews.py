@@ -18,6 +18,7 @@ from tests.factories import StoryFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.allow_console_errors(r"status of 422 \(Unprocessable")  # the rating left unchosen, on purpose
 def test_a_draft_is_sent_back_changed_resubmitted_and_published_once_a_second_person_confirms(
     live_server, browser, page, login, seeded, factchecker, second_factchecker
 ):
