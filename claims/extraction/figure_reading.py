@@ -67,6 +67,10 @@ TOLL_LINKS = {
 }
 
 
+# What a figure read from text says, as the assistant's JSON output and the suggestions panel show it.
+FIGURE_JSON_FIELDS = ("measure", "counted", "value", "qualifier", "low", "high", "approximate", "tally", "raw")
+
+
 @dataclass
 class ParsedFigure:
     start: int
@@ -89,17 +93,7 @@ class ParsedFigure:
     part_of_previous: bool = False  # "…, including three children": a part of the figure before
 
     def as_json(self) -> dict:
-        return {
-            "measure": self.measure,
-            "counted": self.counted,
-            "value": self.value,
-            "qualifier": self.qualifier,
-            "low": self.low,
-            "high": self.high,
-            "approximate": self.approximate,
-            "tally": self.tally,
-            "raw": self.raw,
-        }
+        return {name: getattr(self, name) for name in FIGURE_JSON_FIELDS}
 
 
 def _low(token: Token) -> str:

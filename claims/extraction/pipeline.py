@@ -19,7 +19,7 @@ from typing import Any
 
 from claims.extraction import lexicon as lx
 from claims.extraction.attribution import Draft, Phrase, find_drafts
-from claims.extraction.figure_reading import AGENT_VERBS, ParsedFigure, parse_figures
+from claims.extraction.figure_reading import AGENT_VERBS, FIGURE_JSON_FIELDS, ParsedFigure, parse_figures
 from claims.extraction.speakers import Gazetteer, Hit, ParsedPhrase, Resolution, Resolver, gazetteer, parse_phrase
 from claims.extraction.text import Layout, layout
 from claims.models import Claim
@@ -61,19 +61,7 @@ class FigureSuggestion:
     whose: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "measure": self.measure,
-            "counted": self.counted,
-            "whose_id": self.whose_id,
-            "whose": self.whose,
-            "value": self.value,
-            "qualifier": self.qualifier,
-            "low": self.low,
-            "high": self.high,
-            "approximate": self.approximate,
-            "tally": self.tally,
-            "raw": self.raw,
-        }
+        return {"whose_id": self.whose_id, "whose": self.whose, **{n: getattr(self, n) for n in FIGURE_JSON_FIELDS}}
 
 
 @dataclass
