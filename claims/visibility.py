@@ -147,7 +147,26 @@ $$;
 """
 
 
+# The tables the SQL form reads: it is installed only while they all exist (a migration run that
+# stops short of them, or unapplies them, has nothing to install it on).
+SQL_TABLES = {
+    "claims_claim",
+    "claims_claimdispute",
+    "claims_dispute",
+    "claims_review",
+    "claims_statement",
+    "claims_actor",
+    "claims_claimvia",
+    "sources_story",
+    "sources_outlet",
+    "sources_storysource",
+}
+
+
 def install_sql_functions(using: str = "default", **kwargs: Any) -> None:
     """(Re)create the SQL form of the rule; connected to ``post_migrate``, so it never drifts from here."""
-    with connections[using].cursor() as cursor:
+    connection = connections[using]
+    if not set(connection.introspection.table_names()) >= SQL_TABLES:
+        return
+    with connection.cursor() as cursor:
         cursor.execute(SQL_FUNCTIONS)
