@@ -493,15 +493,12 @@ ORG_WORDS = {
     "pentagon",
     "side",
 }
-# Generic nouns a definite description ends in ("the ministry", "the spokesman").
-ANAPHOR_NOUNS = {
-    "ministry",
-    "statement",
+# Nouns a definite description of one person ends in ("the spokesman", "the prime minister").
+PERSON_ANAPHORS = {
     "spokesman",
     "spokeswoman",
     "spokesperson",
     "official",
-    "officials",
     "minister",
     "president",
     "premier",
@@ -510,22 +507,28 @@ ANAPHOR_NOUNS = {
     "adviser",
     "advisor",
     "assistant",
-    "agency",
-    "government",
     "envoy",
     "ambassador",
+    "leader",
+    "prime minister",
+}
+# Generic nouns a definite description ends in ("the ministry", "the spokesman").
+ANAPHOR_NOUNS = PERSON_ANAPHORS | {
+    "ministry",
+    "statement",
+    "officials",
+    "agency",
+    "government",
     "army",
     "military",
     "office",
     "source",
     "sources",
-    "leader",
     "embassy",
     "authorities",
     "administration",
     "department",
     "command",
-    "prime minister",
 }
 
 # Role nouns folded to one canonical word, so "presidential aide", "adviser to the president" and

@@ -308,25 +308,7 @@ def _resolve_reference(
             )
     if ministry is not None and ministry.actor_id is not None:
         return replace(ministry, method="reference")
-    person_nouns = {
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "official",
-        "minister",
-        "president",
-        "premier",
-        "diplomat",
-        "aide",
-        "adviser",
-        "advisor",
-        "assistant",
-        "envoy",
-        "ambassador",
-        "leader",
-        "prime minister",
-    }
-    want_person = noun in person_nouns
+    want_person = noun in lx.PERSON_ANAPHORS
     for speaker in reversed(history):
         if bool(speaker.resolution.is_person) == want_person:
             return replace(speaker.resolution, method="reference")
