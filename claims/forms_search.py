@@ -6,6 +6,7 @@ from django import forms
 
 from claims.models import Actor, Claim, Dispute, Side
 from claims.search import RESULT_KINDS, SearchFilters
+from core.numbers import whole_number
 from sources.models import Outlet
 
 
@@ -36,8 +37,9 @@ class SearchForm(forms.Form):
         # are too many for a <select>. A speaker is chosen from an actor's result ("their claims").
         chosen = self.data.get("speaker") if self.is_bound else None
         options = [("", "Any speaker")]
-        if chosen and str(chosen).isascii() and str(chosen).isdigit() and len(str(chosen)) <= 18:
-            actor = Actor.objects.filter(pk=int(chosen)).only("name").first()
+        pk = whole_number(str(chosen) if chosen else None, digits=18)
+        if pk is not None:
+            actor = Actor.objects.filter(pk=pk).only("name").first()
             if actor is not None:
                 options.append((str(actor.pk), actor.name))
         self.fields["speaker"].widget.choices = options

@@ -77,11 +77,11 @@ class Resource:
 
 
 RESOURCES: dict[str, Resource] = {
-    Change.Resource.DISPUTE: Resource(Dispute, lambda: Dispute.objects.visible(), merges=True),
-    Change.Resource.CLAIM: Resource(Claim, lambda: Claim.objects.visible()),
-    Change.Resource.REVIEW: Resource(Review, lambda: Review.objects.visible()),
-    Change.Resource.STATEMENT: Resource(Statement, lambda: Statement.objects.visible()),
-    Change.Resource.ACTOR: Resource(Actor, lambda: Actor.objects.visible(), merges=True),
+    Change.Resource.DISPUTE: Resource(Dispute, visibility.disputes, merges=True),
+    Change.Resource.CLAIM: Resource(Claim, visibility.claims),
+    Change.Resource.REVIEW: Resource(Review, visibility.reviews),
+    Change.Resource.STATEMENT: Resource(Statement, visibility.statements),
+    Change.Resource.ACTOR: Resource(Actor, visibility.actors, merges=True),
     Change.Resource.STORY: Resource(Story, visibility.stories),
     Change.Resource.OUTLET: Resource(Outlet, visibility.outlets),
 }

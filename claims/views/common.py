@@ -8,6 +8,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
+from core.numbers import whole_number
+
 HTMX_ONLY_PARAMS = ("list", "part")
 
 
@@ -38,6 +40,5 @@ def paginate(
 
 
 def posted_number(request: HttpRequest, name: str) -> int | None:
-    """The whole number posted as ``name`` (plain ASCII digits, at most nine), or None."""
-    raw = request.POST.get(name, "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    """The whole number posted as ``name`` (at most nine digits), or None."""
+    return whole_number(request.POST.get(name))

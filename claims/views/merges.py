@@ -15,12 +15,12 @@ from claims.models import Actor, Dispute, Merge
 from claims.views.common import paginate
 from claims.views.people import PER_PAGE
 from core.errors import DomainError
+from core.numbers import whole_number
 
 
 def _pick(model: type[Actor] | type[Dispute], raw: str | None) -> Actor | Dispute | None:
-    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-        return None
-    return model.objects.filter(pk=int(raw)).first()
+    pk = whole_number(raw, digits=18)
+    return None if pk is None else model.objects.filter(pk=pk).first()
 
 
 def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, candidates: object) -> HttpResponse:

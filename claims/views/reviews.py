@@ -24,6 +24,7 @@ from claims.reviewing import review_draft, review_resubmit, review_send_backs, r
 from claims.views.common import paginate
 from claims.views.people import PER_PAGE
 from core.errors import DomainError
+from core.numbers import whole_number
 from core.versioning import EditConflict
 
 NOT_PUBLIC_YET = "This verdict will not be public until the claim and a dispute it is in are published."
@@ -58,9 +59,10 @@ def review_new(request: HttpRequest, claim_id: int) -> HttpResponse:
     supersedes = None
     raw = request.POST.get("supersedes") or request.GET.get("supersedes")
     if raw:
-        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        pk = whole_number(raw, digits=18)
+        if pk is None:
             return render(request, "claims/review_form.html", {"claim": claim, "error": "Unknown review."}, status=422)
-        supersedes = Review.objects.filter(pk=int(raw), claim=claim).first()
+        supersedes = Review.objects.filter(pk=pk, claim=claim).first()
         if supersedes is None:
             return render(
                 request,

@@ -15,6 +15,7 @@ from claims.reanchoring import attention_items, claim_anchor_confirm, claim_rean
 from claims.views.common import posted_number
 from core.diffing import word_diff
 from core.errors import DomainError
+from core.numbers import whole_number
 from core.versioning import EditConflict
 from sources.models import Story, StoryRevision
 
@@ -38,9 +39,7 @@ def _revisions_page(request: HttpRequest, pk: int, status: int = 200) -> HttpRes
         .defer("raw_html")
     )
     by_number = {r.number: r for r in revisions}
-    raw = request.GET.get("rev", "")
-    chosen = by_number.get(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
-    chosen = chosen or story.current_revision
+    chosen = by_number.get(whole_number(request.GET.get("rev"))) or story.current_revision
     previous = by_number.get(chosen.number - 1) if chosen else None
     diff = word_diff(previous.body, chosen.body) if previous and chosen else []
     flagged = list(

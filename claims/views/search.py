@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from claims.forms_search import SearchForm
 from claims.models import Claim
 from claims.search import run
+from core.numbers import whole_number
 
 COMPARE_MIN, COMPARE_MAX = 2, 6
 
@@ -45,9 +46,9 @@ def parse_claim_ids(values: list[str]) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isascii() or not part.isdigit() or len(part) > 18:
+            number = whole_number(part, digits=18)
+            if number is None:
                 raise ValueError(f"“{part[:40]}” is not a claim number.")
-            number = int(part)
             if number not in ids:
                 ids.append(number)
     return ids
