@@ -7,7 +7,11 @@ its quote and the words around it (``claims.anchoring.reanchor``):
 - found: the claim moves to the new revision, at its new offsets;
 - not found (or ambiguous): the claim stays on the old revision, flagged ``needs_reanchoring``,
   and an editor decides on the story's revisions page: anchor it to new words (often the news,
-  e.g. a changed figure), or confirm it stands on the old text.
+  e.g. a changed figure), or confirm it stands on the old text. A claim a later one revises
+  (claims.corrections.claim_log_revision) stands on its old words and is not flagged again.
+
+Anchored to new words whose numbers differ from its figures, a claim is flagged
+``figures_disagree`` until an editor resolves it on the claim page (claims.corrections).
 
 All writes go through ``save_versioned``, so history records them and open edit forms conflict.
 """
@@ -22,15 +26,17 @@ from typing import Any
 
 import pghistory
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from claims.anchoring import AnchorError, find_anchor, reanchor
-from claims.models import Claim
+from claims.corrections import reanchored_figures_disagree
+from claims.models import Claim, ClaimLink
 from core.diffing import DiffPart, tokens, word_diff
 from core.errors import DomainError
 from core.versioning import save_versioned
 from sources.models import StoryRevision
 
-_ANCHOR_FIELDS = ["revision", "start", "end", "quote", "prefix", "suffix", "needs_reanchoring"]
+_ANCHOR_FIELDS = ["revision", "start", "end", "quote", "prefix", "suffix", "needs_reanchoring", "figures_disagree"]
 
 
 @dataclass
@@ -41,10 +47,13 @@ class ReanchorReport:
 
 
 def _place(claim: Claim, revision: StoryRevision, anchor: Any) -> None:
+    old_quote = claim.quote
     claim.revision = revision
     claim.start, claim.end = anchor.start, anchor.end
     claim.quote, claim.prefix, claim.suffix = anchor.quote, anchor.prefix, anchor.suffix
     claim.needs_reanchoring = False
+    if anchor.quote != old_quote:
+        claim.figures_disagree = reanchored_figures_disagree(claim, old_quote)
 
 
 @transaction.atomic
@@ -60,10 +69,13 @@ def _reanchor_into(revision: StoryRevision, report: ReanchorReport) -> None:
     older = (
         Claim.objects.select_for_update(of=("self",))
         .filter(story_id=revision.story_id, revision__number__lt=revision.number)
+        .annotate(revised=Exists(ClaimLink.objects.filter(target=OuterRef("pk"), kind=ClaimLink.Kind.REVISES)))
         .order_by("pk")
     )
     for claim in older:
         anchor = reanchor(revision.body, claim.quote, claim.prefix, claim.suffix)
+        if anchor is None and claim.revised:
+            continue  # revised by a later claim: it stands on its old words
         if anchor is not None:
             _place(claim, revision, anchor)
             save_versioned(claim, expected_version=claim.version, fields=_ANCHOR_FIELDS)

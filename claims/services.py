@@ -56,7 +56,7 @@ class DisputeLink:
     blames: Side | None = None
 
 
-def _check_choice(value: str, choices: type, field: str) -> None:
+def check_choice(value: str, choices: type, field: str) -> None:
     if value not in choices.values:
         raise DomainError(f"{value!r} is not a valid {field}.", field=field)
 
@@ -71,32 +71,39 @@ def actor_alias_add(*, actor: Actor, alias: str) -> ActorAlias:
     return same or ActorAlias.objects.create(actor=actor, alias=alias)
 
 
-def figure_add(*, claim: Claim, figure: FigureInput) -> Figure:
-    _check_choice(figure.measure, Figure.Measure, "measure")
-    _check_choice(figure.counted, Figure.Counted, "counted")
-    _check_choice(figure.tally, Figure.Tally, "tally")
-    _check_choice(figure.qualifier, Figure.Qualifier, "qualifier")
+def figure_values(figure: FigureInput) -> dict[str, Any]:
+    """A figure's column values, checked, with its bounds derived from the qualifier
+    (claims.figures.figure_bounds): the one path from an editor's input to a stored figure."""
+    check_choice(figure.measure, Figure.Measure, "measure")
+    check_choice(figure.counted, Figure.Counted, "counted")
+    check_choice(figure.tally, Figure.Tally, "tally")
+    check_choice(figure.qualifier, Figure.Qualifier, "qualifier")
+    if len(figure.raw) > Figure._meta.get_field("raw").max_length:
+        raise DomainError("The words as written are too long (300 characters at most).", field="raw")
     try:
         low, high, approximate = figure_bounds(figure.qualifier, figure.value)
     except ValueError as error:
         raise DomainError(str(error), field="value") from error
     if out_of_range := figure_range_error(figure.qualifier, figure.value):
         raise DomainError(out_of_range, field="value")
-    return Figure.objects.create(
-        claim=claim,
-        measure=figure.measure,
-        counted=figure.counted,
-        whose=figure.whose,
-        scope=figure.scope,
-        tally=figure.tally,
-        qualifier=figure.qualifier,
-        value=figure.value,
-        raw=figure.raw,
-        low=low,
-        high=high,
-        approximate=approximate,
-        as_of=figure.as_of,
-    )
+    return {
+        "measure": figure.measure,
+        "counted": figure.counted,
+        "whose": figure.whose,
+        "scope": figure.scope,
+        "tally": figure.tally,
+        "qualifier": figure.qualifier,
+        "value": figure.value,
+        "raw": figure.raw,
+        "low": low,
+        "high": high,
+        "approximate": approximate,
+        "as_of": figure.as_of,
+    }
+
+
+def figure_add(*, claim: Claim, figure: FigureInput) -> Figure:
+    return Figure.objects.create(claim=claim, **figure_values(figure))
 
 
 @transaction.atomic
@@ -132,8 +139,8 @@ def claim_log(
         raise DomainError("The story has no text to anchor a claim in.", field="story")
     if revision.story_id != story.pk:
         raise DomainError("That revision belongs to another story.", field="revision")
-    _check_choice(mode, Claim.Mode, "mode")
-    _check_choice(status, Claim.Status, "status")
+    check_choice(mode, Claim.Mode, "mode")
+    check_choice(status, Claim.Status, "status")
     if mode == Claim.Mode.OUTLET_VOICE and speaker is not None:
         raise DomainError("A claim in the outlet's own voice has no speaker.", field="speaker")
     if statement is not None and speaker is not None and statement.speaker_id != speaker.pk:
@@ -175,7 +182,7 @@ def claim_log(
 
 def claim_dispute_set(*, claim: Claim, link: DisputeLink) -> ClaimDispute:
     """Put a claim in a dispute with its stance (or change its stance there)."""
-    _check_choice(link.stance, ClaimDispute.Stance, "stance")
+    check_choice(link.stance, ClaimDispute.Stance, "stance")
     if link.dispute.merged_into_id:
         raise DomainError("That dispute was merged into another; use the surviving one.", field="dispute")
     placed, _ = ClaimDispute.objects.update_or_create(
@@ -209,8 +216,8 @@ def claim_update(*, claim: Claim, expected_version: int, author: AbstractBaseUse
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here.")
     for name, value in changes.items():
         setattr(claim, name, value)
-    _check_choice(claim.mode, Claim.Mode, "mode")
-    _check_choice(claim.status, Claim.Status, "status")
+    check_choice(claim.mode, Claim.Mode, "mode")
+    check_choice(claim.status, Claim.Status, "status")
     if claim.mode == Claim.Mode.OUTLET_VOICE and claim.speaker_id is not None:
         raise DomainError("A claim in the outlet's own voice has no speaker.", field="speaker")
     return save_versioned(claim, expected_version=expected_version, fields=list(changes))
@@ -247,7 +254,7 @@ def claim_link_add(
     *, source: Claim, target: Claim, kind: str, user: AbstractBaseUser | None, noted_on: date | None = None
 ) -> ClaimLink:
     """Record a typed link between two claims. A ``retracts`` link marks the target retracted."""
-    _check_choice(kind, ClaimLink.Kind, "kind")
+    check_choice(kind, ClaimLink.Kind, "kind")
     if source.pk == target.pk:
         raise DomainError("A claim cannot be linked to itself.", field="target")
     link, _ = ClaimLink.objects.get_or_create(
@@ -275,8 +282,8 @@ def dispute_create(
 ) -> Dispute:
     if not title.strip():
         raise DomainError("A dispute needs its question.", field="title")
-    _check_choice(kind, Dispute.Kind, "kind")
-    _check_choice(status, Dispute.Status, "status")
+    check_choice(kind, Dispute.Kind, "kind")
+    check_choice(status, Dispute.Status, "status")
     if event_start and event_end and event_start > event_end:
         raise DomainError("The event cannot end before it starts.", field="event_end")
     return Dispute.objects.create(
@@ -342,8 +349,8 @@ def dispute_update(*, dispute: Dispute, expected_version: int, **changes: Any) -
         setattr(dispute, name, value.strip() if name == "title" else value)
     if not dispute.title:
         raise DomainError("A dispute needs its question.", field="title")
-    _check_choice(dispute.kind, Dispute.Kind, "kind")
-    _check_choice(dispute.status, Dispute.Status, "status")
+    check_choice(dispute.kind, Dispute.Kind, "kind")
+    check_choice(dispute.status, Dispute.Status, "status")
     if dispute.event_start and dispute.event_end and dispute.event_start > dispute.event_end:
         raise DomainError("The event cannot end before it starts.", field="event_end")
     return save_versioned(dispute, expected_version=expected_version, fields=list(changes))
@@ -365,7 +372,7 @@ def statement_create(
     key: str | None = None,
 ) -> Statement:
     """Record one speech act (one speaker, one occasion); claims reporting it become its versions."""
-    _check_choice(occasion, Statement.Occasion, "occasion")
+    check_choice(occasion, Statement.Occasion, "occasion")
     if speaker.merged_into_id:
         raise DomainError("That actor was merged into another; use the surviving one.", field="speaker")
     return Statement.objects.create(
@@ -389,7 +396,7 @@ def statement_update(*, statement: Statement, expected_version: int, **changes: 
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here.")
     for name, value in changes.items():
         setattr(statement, name, value)
-    _check_choice(statement.occasion, Statement.Occasion, "occasion")
+    check_choice(statement.occasion, Statement.Occasion, "occasion")
     _check_response(statement.pk, statement.responds_to)
     return save_versioned(statement, expected_version=expected_version, fields=list(changes))
 

@@ -22,6 +22,7 @@ from spacy.tokens import Token
 from text_to_num import text2num
 
 from claims.extraction import lexicon as lx
+from claims.extraction.text import nlp
 from claims.figures import figure_bounds
 
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$|^\d+\.\d+$")
@@ -372,3 +373,9 @@ def parse_figures(tokens: list[Token], text: str) -> list[ParsedFigure]:
             )
         )
     return figures
+
+
+def read_figures(words: str) -> list[ParsedFigure]:
+    """The figures in a span of words (a claim's quote), read as the assistant reads a story's:
+    "at least 7 civilians were killed" gives one figure, killed, civilians, at least 7."""
+    return parse_figures(list(nlp().make_doc(words)), words)

@@ -88,6 +88,13 @@ class ClaimQuerySet(models.QuerySet):
         """What may leave the desk (claims/visibility.py): published, not withdrawn, in a visible dispute."""
         return visibility.claims(self)
 
+    def figures_disagree(self) -> ClaimQuerySet:
+        """Claims in use whose words, after a story's revision, no longer say what their figures do
+        ("at least 7" became "11"): the inbox lists them until an editor updates the figures or
+        logs the new words as a revising claim (claims.corrections). A maintained flag with a
+        partial index, so the list stays cheap however large the archive."""
+        return self.filter(figures_disagree=True, withdrawn_at__isnull=True)
+
     def with_card_data(self) -> ClaimQuerySet:
         """Everything a claim card or list row shows (speaker, side and roles, outlet, statement,
         figures with whose and scope, the outlets it came via) in a fixed number of queries: the
@@ -144,6 +151,10 @@ class Claim(Versioned):
     needs_reanchoring = models.BooleanField(
         default=False, help_text="The story has a newer revision where this quote was not found again."
     )
+    figures_disagree = models.BooleanField(
+        default=False,
+        help_text="Re-anchored to words whose numbers differ from its figures, until an editor resolves it.",
+    )
     from_suggestion = models.BooleanField(default=False, help_text="Logged by accepting an assistant suggestion.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -194,6 +205,12 @@ class Claim(Versioned):
                 condition=Q(is_published=True, withdrawn_at__isnull=True),
             ),
             GinIndex(name="claims_claim_search", fields=["search_vector"]),
+            # the inbox: claims whose words and figures disagree after a revision, per story
+            models.Index(
+                name="claims_claim_figures_disagree",
+                fields=["story", "id"],
+                condition=Q(figures_disagree=True, withdrawn_at__isnull=True),
+            ),
         ]
         triggers = [
             pgtrigger.Protect(name="claims_claim_no_delete", operation=pgtrigger.Delete),
@@ -256,7 +273,7 @@ class ClaimDisputeQuerySet(models.QuerySet):
         return self.filter(ClaimQuerySet.active_condition("claim__"))
 
 
-class ClaimDispute(models.Model):
+class ClaimDispute(Versioned):
     """How a claim sits in one dispute: asserts, denies, or counters with another version."""
 
     class Stance(models.TextChoices):
@@ -292,11 +309,12 @@ class ClaimDispute(models.Model):
         return f"{self.claim_id} {self.stance} in {self.dispute_id}"
 
 
-class Figure(models.Model):
+class Figure(Versioned):
     """The number in a quantitative claim, with what was counted, whose, and over which scope.
 
     ``low`` and ``high`` are inclusive bounds derived from the qualifier (see claims.figures);
-    an open end is NULL.
+    an open end is NULL. A removed figure is deleted; its history keeps it, and it can be restored
+    with the same ids (claims.corrections).
     """
 
     class Measure(models.TextChoices):
@@ -330,6 +348,7 @@ class Figure(models.Model):
         NEARLY = "nearly", "nearly"
         SOME = "some", "some"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="figures")
     measure = models.CharField(max_length=20, choices=Measure.choices)
     counted = models.CharField(max_length=20, choices=Counted.choices, default=Counted.UNSPECIFIED)

@@ -236,3 +236,12 @@ def test_internal_notes_imports_dismissed_suggestions_and_anchor_decisions_write
     desk.claim.refresh_from_db()
     reanchoring.claim_reanchor(claim=desk.claim, expected_version=desk.claim.version, quote="13 people died")
     assert upserts(desk.claim, desk.dispute).items() <= partner.news().items()
+
+
+def test_the_words_and_figures_disagree_flag_alone_writes_no_entry(desk):
+    partner = Feed()
+    Claim.objects.filter(pk=desk.claim.pk).update(figures_disagree=True)
+    partner.assert_quiet("flagging a claim whose words and figures disagree")
+    assert list(Claim.objects.figures_disagree()) == [desk.claim]
+    Claim.objects.filter(pk=desk.claim.pk).update(figures_disagree=False)
+    partner.assert_quiet("clearing that flag")
