@@ -59,9 +59,15 @@ class FigureSuggestion:
     end: int
     whose_id: int | None = None
     whose: str | None = None
+    part_of: int | None = None  # a sub-count ("including three children") of the candidate's figure at this index
 
     def as_json(self) -> dict[str, Any]:
-        return {"whose_id": self.whose_id, "whose": self.whose, **{n: getattr(self, n) for n in FIGURE_JSON_FIELDS}}
+        return {
+            "whose_id": self.whose_id,
+            "whose": self.whose,
+            "part_of": self.part_of,
+            **{n: getattr(self, n) for n in FIGURE_JSON_FIELDS},
+        }
 
 
 @dataclass
@@ -515,12 +521,11 @@ def extract(text: str, *, published_on: date | None = None, gaz: Gazetteer | Non
             mode = Claim.Mode.OUTLET_VOICE
         elif has_speaker and mode == Claim.Mode.OUTLET_VOICE:
             mode = Claim.Mode.PARAPHRASE
-        suggestions = []
+        suggestions: list[FigureSuggestion] = []
         for figure in figures:
-            if figure.part_of_previous and suggestions:
-                whose = suggestions[-1].whose_id
-            else:
-                whose = _whose(story, figure, draft, speaker_side)
+            totals = [n for n, s in enumerate(suggestions) if s.part_of is None]
+            part_of = totals[-1] if figure.part_of_previous and totals else None
+            whose = suggestions[part_of].whose_id if part_of is not None else _whose(story, figure, draft, speaker_side)
             suggestions.append(
                 FigureSuggestion(
                     measure=figure.measure,
@@ -536,6 +541,7 @@ def extract(text: str, *, published_on: date | None = None, gaz: Gazetteer | Non
                     end=figure.end,
                     whose_id=whose,
                     whose=gaz.sides[whose].name if whose in gaz.sides else None,
+                    part_of=part_of,
                 )
             )
         candidate = Candidate(

@@ -1,0 +1,104 @@
+"""The claim assistant measured on the development set (claims/extraction/devset/devset.yaml):
+wire-style sentences about several wars, written for the set, annotated.
+
+The floors below are what the assistant reached; a change that makes any of them worse fails here,
+so they only go up. A commit that changes the set resets them in the same commit and says why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from claims.extraction.devset import DEVSET, SPLITS, evaluate_devset
+from claims.seeding import read_dataset
+
+pytestmark = pytest.mark.django_db
+
+# (group, measure, precision or recall) -> the floor reached.
+FLOORS = {
+    ("all", "figures", "recall"): 0.62,
+    ("all", "figures", "precision"): 0.80,
+    ("all", "speakers", "recall"): 0.657,
+    ("all", "speakers", "precision"): 0.742,
+    ("all", "denials", "recall"): 0.483,
+    ("all", "denials", "precision"): 1.0,
+    ("tuning", "figures", "recall"): 0.562,
+    ("tuning", "speakers", "recall"): 0.647,
+    ("tuning", "denials", "recall"): 0.571,
+    ("held_out", "figures", "recall"): 0.769,
+    ("held_out", "speakers", "recall"): 0.681,
+    ("held_out", "denials", "recall"): 0.3,
+}
+PATTERNS = {
+    "lead",
+    "trailing_speaker",
+    "title_only",
+    "breakdown",
+    "late_verb",
+    "count_list",
+    "apposition",
+    "inversion",
+    "anaphora",
+    "denial",
+    "denial_figure",
+    "relative_clause",
+    "as_clause",
+    "non_casualty",
+    "headline_dateline",
+    "whose",
+}
+
+
+@pytest.fixture(scope="module")
+def report(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return evaluate_devset()
+
+
+def test_the_set_covers_enough_wars_and_every_pattern():
+    items = read_dataset(DEVSET)["items"]
+    assert len(items) >= 100
+    assert len({item["conflict"] for item in items}) >= 7
+    assert {p for item in items for p in item["patterns"]} >= PATTERNS
+    splits = Counter(item.get("split", "tuning") for item in items)
+    assert 0.25 <= splits["held_out"] / len(items) <= 0.35
+    assert all(split in SPLITS for split in splits)
+    assert sum(1 for item in items if not item["claims"]) >= 2, "texts with nothing to extract"
+
+
+def test_every_item_is_scored_with_its_gold(report):
+    assert report.overall.items == report.groups["tuning"].items + report.groups["held_out"].items >= 100
+    assert report.overall.figures.gold >= 80
+    assert report.overall.speakers.gold >= 120
+    assert report.overall.denials.gold >= 25
+    assert set(report.patterns()) == PATTERNS
+
+
+@pytest.mark.parametrize(("group", "measure", "which"), sorted(FLOORS))
+def test_the_development_set_numbers_do_not_fall(report, group, measure, which):
+    score = getattr(report.groups[group], measure)
+    achieved = getattr(score, which)
+    assert achieved >= FLOORS[(group, measure, which)] - 1e-9, f"{group} {measure} {which} fell to {achieved:.3f}"
+
+
+def test_the_fixture_is_rolled_back(report):
+    from claims.models import Actor
+
+    assert not Actor.objects.filter(key__startswith="dev-").exists()
+
+
+def test_evaluate_assistant_scores_the_development_set_alone(django_db_setup, django_db_blocker, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("evaluate_assistant", "--only", "devset", "--json")
+    numbers = json.loads(capsys.readouterr().out)
+    assert set(numbers) == {"devset"}
+    assert set(numbers["devset"]) >= {"overall", "tuning", "held_out", "patterns"}
+    assert numbers["devset"]["overall"]["items"] >= 100
+    assert {"lead", "breakdown", "denial", "non_casualty"} <= set(numbers["devset"]["patterns"])
+    assert set(numbers["devset"]["overall"]["figures"]) == {"precision", "recall", "found", "offered", "gold"}
