@@ -20,3 +20,10 @@ class ClaimsConfig(AppConfig):
 
         # a story's new revision re-anchors its claims, whichever way the text was imported
         revision_added.connect(on_revision_added, dispatch_uid="claims.reanchor_on_new_revision")
+
+        from claims.extraction.readings import on_story_text
+        from sources.services import story_added
+
+        # the assistant reads every new text, so the inbox can count suggestions waiting
+        story_added.connect(on_story_text, dispatch_uid="claims.read_new_story")
+        revision_added.connect(on_story_text, dispatch_uid="claims.read_new_revision")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
+from claims.forms_inbox import DateRangeForm
 from claims.models import Actor, Claim, Dispute, Side
 from claims.search import RESULT_KINDS, SearchFilters
 from core.numbers import whole_number
 from sources.models import Outlet
 
 
-class SearchForm(forms.Form):
+class SearchForm(DateRangeForm):
     """The search box and its filters. Django's fields refuse NUL bytes, unknown ids and bad dates."""
 
     q = forms.CharField(label="Search", required=False, max_length=300, strip=True)
@@ -28,8 +29,8 @@ class SearchForm(forms.Form):
     status = forms.ChoiceField(
         label="Claim status", required=False, choices=[("", "Any status"), *Claim.Status.choices]
     )
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ["q", "kind", "side", "speaker", "outlet", "dispute_kind", "status", "date_from", "date_to"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -43,13 +44,6 @@ class SearchForm(forms.Form):
             if actor is not None:
                 options.append((str(actor.pk), actor.name))
         self.fields["speaker"].widget.choices = options
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError("The date range ends before it starts.")
-        return data
 
     def filters(self) -> SearchFilters:
         data = self.cleaned_data

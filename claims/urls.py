@@ -5,6 +5,7 @@ from claims.views import (
     claim_pages,
     desk,
     disputes,
+    inbox,
     merges,
     notes,
     people,
@@ -22,6 +23,7 @@ app_name = "claims"
 
 urlpatterns = [
     *desk.urlpatterns,
+    *inbox.urlpatterns,
     *story_import.urlpatterns,
     *revisions.urlpatterns,
     *stories.urlpatterns,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from core.history import track_history
@@ -62,6 +64,11 @@ class Outlet(Versioned):
         return self.licence == self.Licence.FULL_TEXT
 
 
+# A story's place in the newest-first lists: its publication date, undated stories last. The
+# inbox's keyset pages compare on (this, id); the indexes below hold the same expression.
+STORY_NEWEST = Coalesce("published_on", Value(date.min, output_field=DateField()))
+
+
 class Story(Versioned):
     """One published text. Its words live in revisions; the newest is ``current_revision``."""
 
@@ -107,6 +114,10 @@ class Story(Versioned):
             models.Index(name="sources_story_published", fields=["-published_on", "-id"]),
             # full-text search over headlines
             GinIndex(name="sources_story_search", fields=["search_vector"]),
+            # the inbox (/stories/): newest first in keyset pages, whole or by outlet or language
+            models.Index(STORY_NEWEST.desc(), F("id").desc(), name="sources_story_newest"),
+            models.Index(F("outlet"), STORY_NEWEST.desc(), F("id").desc(), name="sources_story_outlet_newest"),
+            models.Index(F("language"), STORY_NEWEST.desc(), F("id").desc(), name="sources_story_language_newest"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,9 @@ from sources.models import Outlet, Story, StoryRevision, StorySource, content_ha
 # Sent inside story_import's transaction when a story gets a new revision, with ``story``,
 # ``revision`` and ``author``: the claims app re-anchors the story's claims in the new text.
 revision_added = Signal()
+# Sent inside story_import's transaction when a new story is imported, with ``story``,
+# ``revision`` and ``author``. (With ``revision_added``, the claims app's assistant reads the text.)
+story_added = Signal()
 
 
 def normalise_text(text: str) -> str:
@@ -129,6 +132,7 @@ def story_import(
     )
     story.current_revision = revision
     story.save(update_fields=["current_revision"])
+    story_added.send(sender=Story, story=story, revision=revision, author=author)
 
     originals = list(
         Story.objects.filter(revisions__content_hash=digest).exclude(pk=story.pk).select_related("outlet").distinct()

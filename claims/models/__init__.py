@@ -4,7 +4,7 @@ from claims.models.actors import Actor, ActorAlias, ActorRole, Side
 from claims.models.claims import Claim, ClaimDispute, ClaimLink, ClaimVia, Figure, Statement
 from claims.models.disputes import Dispute, DisputeActivity, Scope
 from claims.models.merges import Merge
-from claims.models.notes import Annotation, Review, SuggestionDismissal
+from claims.models.notes import Annotation, Review, StoryReading, SuggestionDismissal
 
 __all__ = [
     "Actor",
@@ -23,5 +23,6 @@ __all__ = [
     "Scope",
     "Side",
     "Statement",
+    "StoryReading",
     "SuggestionDismissal",
 ]

@@ -211,6 +211,12 @@ class Claim(Versioned):
                 fields=["story", "id"],
                 condition=Q(figures_disagree=True, withdrawn_at__isnull=True),
             ),
+            # the inbox: stories with claims waiting to be re-anchored (few, so a small index)
+            models.Index(
+                name="claims_claim_needs_reanchoring",
+                fields=["story"],
+                condition=Q(needs_reanchoring=True, withdrawn_at__isnull=True),
+            ),
         ]
         triggers = [
             pgtrigger.Protect(name="claims_claim_no_delete", operation=pgtrigger.Delete),

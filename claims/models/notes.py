@@ -166,5 +166,38 @@ class SuggestionDismissal(models.Model):
         return f"dismissed {self.fingerprint} in story {self.story_id}"
 
 
+class StoryReading(models.Model):
+    """The assistant's reading of a story's text: where its suggestions are, and how many wait.
+
+    Made when a story or a new revision is imported (``claims.extraction.readings``), so the
+    inbox can list and filter on suggestions waiting without running the assistant for every row
+    of a page. ``candidates`` holds each suggestion's fingerprint and span in ``revision``;
+    ``waiting`` (those neither logged as a claim over the same words nor dismissed, the rule of
+    ``claims.extraction.offers.suggestions_offered``) is kept by database triggers on claims,
+    dismissals and this row, for every writer (migration 0008). It is derived, so it has no
+    history. A reading of an older revision than the story's current one is out of date: the
+    inbox shows the story as not read.
+    """
+
+    story = models.OneToOneField(
+        "sources.Story", on_delete=models.CASCADE, primary_key=True, related_name="assistant_reading"
+    )
+    revision = models.ForeignKey("sources.StoryRevision", on_delete=models.CASCADE, related_name="+")
+    candidates = models.JSONField(default=list, help_text="[{fingerprint, start, end}, ...] in text order.")
+    waiting = models.PositiveIntegerField(
+        default=0, help_text="Kept by triggers: suggestions not logged nor dismissed."
+    )
+    read_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # the inbox's "has suggestions" filter
+            models.Index(name="claims_storyreading_waiting", fields=["story", "revision"], condition=Q(waiting__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"story {self.story_id}: {self.waiting} suggestions waiting"
+
+
 for _model in (Annotation, Review):
     track_history(_model)

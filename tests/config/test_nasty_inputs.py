@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from claims import roles, services
 from claims.forms import AnnotationForm, ClaimEditForm, ClaimLogForm, FigureForm, RestoreForm
+from claims.forms_inbox import DisputeFilterForm, StoryFilterForm
 from claims.merging import actor_merge
 from claims.models import Annotation, Claim, Dispute, Review
 from claims.views.reviews import ReviewForm
@@ -58,12 +59,15 @@ NASTY = {
 # What goes into every parameter at once (the rest, the plainer ones, field by field below).
 EVERYWHERE = [label for label in NASTY if label not in {"negative", "float", "blank", "date-min"}]
 
-FORMS = [ClaimLogForm, ClaimEditForm, FigureForm, RestoreForm, AnnotationForm, ReviewForm, SearchForm, StoryImportForm]
+FORMS = [
+    ClaimLogForm, ClaimEditForm, FigureForm, RestoreForm, AnnotationForm, ReviewForm, SearchForm, StoryImportForm,
+    StoryFilterForm, DisputeFilterForm,
+]  # fmt: skip
 # Parameters views read straight from the request, and the figure formset's management fields.
 RAW_NAMES = [
     "duplicate", "supersedes", "fingerprint", "quote", "start", "version", "current_version", "resolve",
     "publish", "rev", "page", "claims", "panel", "part", "by", "internal", "list", "speaker", "q",
-    "dispute", "event", "reason", "username", "password", "next", "figures-TOTAL_FORMS",
+    "dispute", "event", "reason", "username", "password", "next", "cursor", "figures-TOTAL_FORMS",
     "figures-INITIAL_FORMS", "figures-MIN_NUM_FORMS", "figures-MAX_NUM_FORMS",
 ]  # fmt: skip
 NAMES = sorted(
