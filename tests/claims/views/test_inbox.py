@@ -164,6 +164,12 @@ def test_stories_with_suggestions_or_flagged_claims_can_be_listed_alone(client, 
     flagged = rows(client.get(STORIES, {"flagged": "on"}))
     assert len(flagged) == 1 and flagged[0].startswith(story.headline)
     assert flagged[0].endswith("1 needs re-anchoring")
+    other = Story.objects.filter(key__isnull=False).exclude(pk=story.pk).first()
+    Claim.objects.filter(pk=Claim.objects.active().filter(story=other).first().pk).update(figures_disagree=True)
+    flagged = rows(client.get(STORIES, {"flagged": "on"}))
+    assert len(flagged) == 2
+    row = next(r for r in flagged if r.startswith(other.headline))
+    assert row.endswith("1 with figures that disagree with its words")
 
 
 def test_keyset_pages_reach_every_story_once_in_order_and_back(client, editor, seeded):
@@ -302,6 +308,7 @@ def _ten_times_the_seeds(editor) -> None:
                 mode=c.mode,
                 speaker_id=c.speaker_id,
                 needs_reanchoring=(c.pk % 7 == 0),
+                figures_disagree=(c.pk % 5 == 0),
             )
             for c in seed_claims
             if c.story_id in by_story
