@@ -32,6 +32,7 @@ from typing import Any
 from claims.extraction import CANDIDATE_KINDS, Candidate, extract, match
 from claims.extraction.matching import ATTRIBUTION_DISPUTES, rank_disputes, rank_statements
 from claims.models import Claim, ClaimDispute
+from core.text import squash
 
 
 @dataclass
@@ -216,6 +217,115 @@ class Ratio:
 
 
 @dataclass
+class Errors:
+    """How many of the candidates checked went wrong in one way (a false attribution, a false match)."""
+
+    wrong: int = 0
+    checked: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.wrong / self.checked if self.checked else 0.0
+
+    def add(self, wrong: bool, label: str) -> None:
+        self.checked += 1
+        if wrong:
+            self.wrong += 1
+            self.misses.append(label)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"wrong": self.wrong, "checked": self.checked, "rate": round(self.rate, 3)}
+
+
+@dataclass
+class Precision:
+    """What the assistant attached that is not so: the measures of "precision before recall".
+
+    - **false attributions**: a candidate resolved to an actor who did not say its words (a
+      proposed new actor or no speaker is never false). Not false either: the government of the
+      speaker's side when the text names only the side ("Vestria said"), as written;
+    - **false dispute matches**: the dispute offered first (``Candidate.dispute_matches[0]``) is
+      not one the words belong to, or the words belong to none;
+    - **false statement matches**: the statement offered (the first, at ``STATEMENT_CONFIDENCE``
+      or more, the one the panel shows and accepting links) is not the one the words report.
+
+    ``judge`` takes the gold for one candidate, whatever the gold set (the seed dataset, the
+    development set): who said the words, the disputes and the statements they belong to, each
+    as a set of ids (empty: nobody known, no dispute, no statement) or None when the gold does
+    not say.
+    """
+
+    attributions: Errors = field(default_factory=Errors)
+    country_for_its_official: int = 0  # not counted false: "Vestria said", the gold naming its official
+    disputes: Errors = field(default_factory=Errors)
+    statements: Errors = field(default_factory=Errors)
+
+    def judge(
+        self,
+        candidate: Candidate,
+        *,
+        label: str,
+        said_by: set[int] | None,
+        disputes: set[int] | None = None,
+        statements: set[int] | None = None,
+    ) -> None:
+        if said_by is not None:
+            wrong = candidate.actor_id is not None and candidate.actor_id not in said_by
+            if wrong and _country_for_its_official(candidate, said_by):
+                self.country_for_its_official += 1
+                wrong = False
+            self.attributions.add(wrong, f"{label}: {candidate.speaker!r} resolved to {candidate.actor_name}")
+        if disputes is not None:
+            offered = candidate.dispute_matches[0] if candidate.dispute_matches else None
+            self.disputes.add(
+                offered is not None and offered["id"] not in disputes,
+                f"{label}: offered {offered['label'] if offered else ''!r} ({offered['score'] if offered else 0})",
+            )
+        if statements is not None:
+            from claims.extraction import STATEMENT_CONFIDENCE
+
+            offered = next((m for m in candidate.statement_matches[:1] if m["score"] >= STATEMENT_CONFIDENCE), None)
+            self.statements.add(
+                offered is not None and offered["id"] not in statements,
+                f"{label}: offered {offered['label'] if offered else ''!r} ({offered['score'] if offered else 0})",
+            )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "false_attributions": self.attributions.as_dict(),
+            "country_for_its_official": self.country_for_its_official,
+            "false_dispute_matches": self.disputes.as_dict(),
+            "false_statement_matches": self.statements.as_dict(),
+        }
+
+
+def _reported_inside(candidate: Candidate, gold: Gold, text: str) -> bool:
+    """The curated claim is reported inside the candidate's speaker's words, well after the
+    speaker ("An aide accused the premier of ... over his call to which there would be 'no
+    solution'": the premier's claim, inside the aide's): who said the candidate is not who said
+    the curated claim. More than five words between the speaker and the curated words."""
+    if candidate.speaker_end is None or candidate.speaker_start is None or candidate.speaker_start < candidate.start:
+        return False
+    return gold.start > candidate.speaker_end and len(text[candidate.speaker_end : gold.start].split()) > 5
+
+
+def _country_for_its_official(candidate: Candidate, said_by: set[int]) -> bool:
+    """The speaker as written is a side's own name (or its government's alias, "Orlak") and the
+    actor is that side's government, while the gold names the official who spoke for it."""
+    from claims.extraction.speakers import gazetteer
+
+    gaz = gazetteer()
+    actor = gaz.actors.get(candidate.actor_id)
+    if actor is None or candidate.actor_id not in gaz.government_of_side.get(actor.side_id, []):
+        return False
+    written = squash(candidate.speaker or "").removesuffix("'s")
+    if gaz.side_keys.get(written) != actor.side_id and written not in actor.keys:
+        return False
+    return any(gaz.actors[a].side_id == actor.side_id for a in said_by if a in gaz.actors)
+
+
+@dataclass
 class Report:
     kinds: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in (*CANDIDATE_KINDS, "any")})
     figures: Ratio = field(default_factory=Ratio)
@@ -227,6 +337,7 @@ class Report:
     versions: Ratio = field(default_factory=Ratio)
     versions_extracted: Ratio = field(default_factory=Ratio)
     disputes: Ratio = field(default_factory=Ratio)
+    precision: Precision = field(default_factory=Precision)
     stories: int = 0
     words: int = 0
     seconds: float = 0.0
@@ -253,6 +364,7 @@ class Report:
             "version_matching": round(self.versions.value, 3),
             "version_matching_extracted": round(self.versions_extracted.value, 3),
             "dispute_matching": round(self.disputes.value, 3),
+            **self.precision.as_dict(),
             "stories": self.stories,
             "words": self.words,
             "seconds": round(self.seconds, 3),
@@ -338,9 +450,23 @@ def evaluate(dataset: Path | None = None, *, with_extracted_versions: bool = Tru
                     candidate.actor_id is None and candidate.proposed_actor is None,
                     f"{claim.key}: got {candidate.actor_name or candidate.speaker}",
                 )
+        # Candidates over curated words: their gold is what the curated claims over them say.
+        judged = [(c, [g for g in gold if spans_match(c.start, c.end, g.start, g.end)]) for c in candidates]
+        judged = [(c, over) for c, over in judged if over]
         if with_extracted_versions:
-            matched = [candidates[c] for c in pairs.values()]
-            match(matched, published_on=story.published_on, story_id=story.id, exclude_overlapping=True)
+            match([c for c, _ in judged], published_on=story.published_on, story_id=story.id, exclude_overlapping=True)
+        for candidate, over in judged:
+            spoken = [g for g in over if not _reported_inside(candidate, g, text)]
+            report.precision.judge(
+                candidate,
+                label=f"{story.key} {'/'.join(g.key for g in over)}",
+                said_by={g.speaker_id for g in spoken if g.speaker_id is not None} if spoken else None,
+                disputes=set().union(*(g.dispute_ids for g in over)) if with_extracted_versions else None,
+                statements={g.statement_id for g in over if g.statement_id is not None}
+                if with_extracted_versions
+                else None,
+            )
+        if with_extracted_versions:
             for g_index, c_index in pairs.items():
                 claim = gold[g_index]
                 if claim.statement_id is None or not _has_sibling(claim, gold_by_story):

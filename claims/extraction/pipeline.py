@@ -88,7 +88,7 @@ class Candidate:
     actor_name: str | None = None
     speaker_method: str | None = None
     speaker_score: float = 0.0
-    proposed_actor: dict[str, str | None] | None = None
+    proposed_actor: dict[str, Any] | None = None  # name, title, kind, side_id, side (Resolution.proposal)
     via: list[dict[str, Any]] = field(default_factory=list)
     figures: list[FigureSuggestion] = field(default_factory=list)
     blames_id: int | None = None
@@ -314,11 +314,20 @@ def _resolve_reference(
             )
     if ministry is not None and ministry.actor_id is not None:
         return replace(ministry, method="reference")
-    want_person = noun in lx.PERSON_ANAPHORS
+    # A speaker proposed as new earlier whose title says it ("Tomas Reyl, an army spokesman ...
+    # the spokesman said"). Any other earlier speaker would be a guess: the description is
+    # proposed as written instead.
     for speaker in reversed(history):
-        if bool(speaker.resolution.is_person) == want_person:
-            return replace(speaker.resolution, method="reference")
-    return None
+        res = speaker.resolution
+        described = f"{res.proposed_title or ''} {res.proposed_name or ''}".lower().split()
+        if res.actor_id is None and (noun in described or canon in {lx.ROLE_CANON.get(w) for w in described}):
+            return replace(res, method="reference")
+    return Resolution(
+        "unknown",
+        proposed_name=draft.speaker.text,
+        proposed_kind="person" if noun in lx.PERSON_ANAPHORS else None,
+        is_person=noun in lx.PERSON_ANAPHORS,
+    )
 
 
 # --- Kinds, figures, blame --------------------------------------------------------------------
@@ -566,8 +575,8 @@ def extract(text: str, *, published_on: date | None = None, gaz: Gazetteer | Non
             candidate.speaker_score = resolution.score
             if actor is not None:
                 candidate.actor_id, candidate.actor_name = actor.id, actor.name
-            elif resolution.proposed_name:
-                candidate.proposed_actor = {"name": resolution.proposed_name, "title": resolution.proposed_title}
+            else:
+                candidate.proposed_actor = resolution.proposal(gaz)
         candidates.append(candidate)
     candidates = _merge_quotes(candidates)
     for candidate in candidates:

@@ -29,6 +29,7 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection
+from rapidfuzz.distance import OSA
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
@@ -55,8 +56,9 @@ ADJUNCT_NOUNS = {
     "session",
     "broadcast",
 }
-NAME_THRESHOLD = 0.42  # trigram similarity for a name or surname ("hajivev" ~ "hajiyev": 0.45)
-PHRASE_THRESHOLD = 0.5
+DEMONYM_ENDINGS = {"", "s", "e", "es", "i", "is", "n", "ns", "an", "ans", "ian", "ians", "ese", "ish"}
+# Resolutions below this confidence come back as a proposed new actor, never as a guess.
+MIN_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -111,17 +113,32 @@ class Hit:
 class Resolution:
     """A speaker phrase resolved: a known actor, an outlet (then it is a "via"), or a proposal."""
 
-    method: str  # alias | name | role | trigram | country | pronoun | reference | previous | unknown
+    method: str  # alias | name | role | typo | country | pronoun | reference | previous | unknown
     actor_id: int | None = None
     outlet_id: int | None = None
-    score: float = 0.0
+    score: float = 0.0  # confidence, 0..1; below MIN_CONFIDENCE nothing is resolved
     proposed_name: str | None = None
     proposed_title: str | None = None
+    proposed_side_id: int | None = None
+    proposed_kind: str | None = None  # person | organisation | government_body
     is_person: bool | None = None
 
     @property
     def known(self) -> bool:
         return self.actor_id is not None
+
+    def proposal(self, gaz: Gazetteer) -> dict[str, object] | None:
+        """The proposed new actor as the suggestion carries it (see docs/assistant.md), or None."""
+        if self.actor_id is not None or not self.proposed_name:
+            return None
+        side = gaz.sides.get(self.proposed_side_id) if self.proposed_side_id else None
+        return {
+            "name": self.proposed_name,
+            "title": self.proposed_title,
+            "kind": self.proposed_kind,
+            "side_id": side.id if side else None,
+            "side": side.name if side else None,
+        }
 
 
 class Gazetteer:
@@ -176,7 +193,7 @@ class Gazetteer:
         for actor_id, alias in ActorAlias.objects.values_list("actor_id", "alias"):
             self._add_key(survivor.get(actor_id, actor_id), alias)
         for info in self.actors.values():
-            if info.kind == "government_body" and info.side_id:
+            if info.kind == "government_body" and info.side_id and self._is_the_government(info):
                 self.government_of_side[info.side_id].append(info.id)
         for outlet_id, name in Outlet.objects.values_list("id", "name"):
             self.outlets[outlet_id] = name
@@ -197,6 +214,16 @@ class Gazetteer:
         for key, ids in self.key_to_actors.items():
             for actor_id in ids:
                 self.matcher.add(f"A{actor_id}", [nlp().make_doc(key)])
+
+    def _is_the_government(self, info: ActorInfo) -> bool:
+        """A body that is its side's government ("Government of Vestria", or one going by the
+        side's own name), not one of its ministries or agencies."""
+        side_key = squash(self.sides[info.side_id].name) if info.side_id in self.sides else None
+        for key in [squash(info.name), *info.keys]:
+            words = set(key.replace("'s", "").split())
+            if key == side_key or (words & lx.GOVERNMENT_WORDS and not words & (lx.ORG_WORDS - lx.GOVERNMENT_WORDS)):
+                return True
+        return False
 
     def _add_key(self, actor_id: int, text: str) -> None:
         key = squash(text)
@@ -250,7 +277,10 @@ class Gazetteer:
                 if a != b:
                     break
                 common += 1
-            if common >= max(4, len(name) - 2) and len(key) <= len(name) + 4:
+            # A demonym is the name (less a letter or two) and a demonym ending: "Azerbaijani",
+            # "Armenians", "Turkish", "Ukrainian". A surname that merely starts like a country
+            # ("Armenakyan", "Russo") names no side.
+            if common >= max(4, len(name) - 2) and key[common:] in DEMONYM_ENDINGS:
                 return side_id
         return None
 
@@ -559,114 +589,167 @@ class Resolver:
         return Resolution("role", actor_id=top[0], score=0.8)
 
     def by_country(self, parsed: ParsedPhrase) -> Resolution | None:
+        """A side's own name as the speaker ("Vestria said") stands for its government, where
+        the desk has that actor: never for one of its ministries. Otherwise the government is
+        proposed as a new actor, on that side."""
         words = parsed.text.split()
         if len(words) != 1:
             return None
-        side = self.gaz.side_of_word(words[0])
-        bodies = self.gaz.government_of_side.get(side, []) if side else []
+        side = self.gaz.side_keys.get(squash(words[0]).removesuffix("'s"))
+        if side is None:
+            return None
+        bodies = self.gaz.government_of_side.get(side, [])
         if len(bodies) == 1:
             return Resolution("country", actor_id=bodies[0], score=0.7)
-        return None
+        return Resolution(
+            "unknown",
+            proposed_name=parsed.text,
+            proposed_side_id=side,
+            proposed_kind="government_body",
+            is_person=False,
+        )
 
-    def trigram(self, phrases: list[str]) -> list[tuple[int | None, float]]:
-        """Best actor by trigram similarity for each phrase, one query for them all."""
-        if not phrases:
+    def typo_candidates(self, names: list[str]) -> list[list[tuple[int, str]]]:
+        """For each name, the aliases of people close to it by trigrams (one query, through the
+        trigram index): the candidates ``name_typo`` then checks letter by letter."""
+        if not names:
             return []
-        # A one-word phrase (a surname, "Kipper") is also compared word by word with each alias
+        # A one-word name (a surname, "Kipper") is also compared word by word with each alias
         # ("oleh kiper"): word_similarity, through the same trigram index (`<%`).
         sql = f"""
-            SELECT q.i, m.actor_id, m.score
+            SELECT q.i, m.actor_id, m.alias
               FROM unnest(%s::text[]) WITH ORDINALITY AS t(phrase, i)
               CROSS JOIN LATERAL (
                   SELECT t.i, {fold_sql("t.phrase")} AS folded,
                          position(' ' in btrim(t.phrase)) = 0 AS single
               ) q
               CROSS JOIN LATERAL (
-                  SELECT a.actor_id,
-                         greatest(similarity(a.normalized, q.folded),
-                                  CASE WHEN q.single THEN word_similarity(q.folded, a.normalized) - 0.15
-                                       ELSE 0 END) AS score
+                  SELECT a.actor_id, a.alias
                     FROM claims_actoralias a
                    WHERE a.normalized %% q.folded OR (q.single AND q.folded <%% a.normalized)
-                   ORDER BY score DESC
-                   LIMIT 4
+                   ORDER BY greatest(similarity(a.normalized, q.folded),
+                                     CASE WHEN q.single THEN word_similarity(q.folded, a.normalized) ELSE 0 END) DESC
+                   LIMIT 8
               ) m
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [phrases])
+            cursor.execute(sql, [names])
             rows = cursor.fetchall()
-        by_phrase: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for i, actor_id, score in rows:
-            actor_id = self.gaz._survivor.get(actor_id, actor_id)
-            if actor_id in self.gaz.actors:
-                by_phrase[int(i) - 1].append((float(score), actor_id))
-        result: list[tuple[int | None, float]] = []
-        for i in range(len(phrases)):
-            ranked = sorted(by_phrase.get(i, []), reverse=True)
-            if not ranked:
-                result.append((None, 0.0))
+        found: list[list[tuple[int, str]]] = [[] for _ in names]
+        for i, actor_id, alias in rows:
+            found[int(i) - 1].append((self.gaz._survivor.get(actor_id, actor_id), alias))
+        return found
+
+    def by_typo(self, name: str, candidates: list[tuple[int, str]]) -> Resolution | None:
+        """A person whose name ``name`` misspells by a letter or two (``name_typo``); never a
+        guess between two people."""
+        best: dict[int, int] = {}
+        for actor_id, alias in candidates:
+            actor = self.gaz.actors.get(actor_id)
+            if actor is None or not actor.is_person:
                 continue
-            score, actor_id = ranked[0]
-            rival = next((s for s, a in ranked if a != actor_id), 0.0)
-            result.append((actor_id, score) if score - rival >= 0.05 else (None, score))
-        return result
+            edits = name_typo(name, alias)
+            if edits is not None:
+                best[actor_id] = min(edits, best.get(actor_id, edits))
+        if not best:
+            return None
+        fewest = min(best.values())
+        closest = [a for a, e in best.items() if e == fewest]
+        if len(closest) != 1:
+            return None
+        return Resolution("typo", actor_id=closest[0], score=0.8 if fewest <= 1 else 0.65)
 
     def resolve_all(self, items: list[tuple[ParsedPhrase, list[int]]]) -> list[Resolution]:
-        """Resolve parsed phrases (with the sides named before each) that are not pronouns or references."""
+        """Resolve parsed phrases (with the sides named before each) that are not pronouns or
+        references. Only positive evidence resolves: an alias or name, a role held on the day, a
+        typo of a person's name, a side's own name for its government; anything else, or anything
+        below MIN_CONFIDENCE, comes back as a proposed new actor."""
         results: list[Resolution | None] = []
-        pending: list[tuple[int, str, float]] = []
         keys = [key for parsed, _ in items for key in parsed.lookup_keys]
         self._look_up(keys + [k for k in map(_without_possessive, keys) if k])
-        for n, (parsed, recent_sides) in enumerate(items):
-            resolution = self.exact(parsed) or self.by_role(parsed, recent_sides) or self.by_country(parsed)
-            results.append(resolution)
-            if resolution is None:
-                if parsed.name and len(parsed.name) >= 4:
-                    pending.append((n, parsed.name, NAME_THRESHOLD))
-                if parsed.text != parsed.name:
-                    pending.append((n, parsed.text, PHRASE_THRESHOLD))
-        matches = self.trigram([phrase for _, phrase, _ in pending])
-        for (n, _phrase, threshold), (actor_id, score) in zip(pending, matches, strict=True):
-            if results[n] is None and actor_id is not None and score >= threshold:
-                results[n] = Resolution("trigram", actor_id=actor_id, score=round(score, 3))
+        for parsed, recent_sides in items:
+            results.append(self.exact(parsed) or self.by_role(parsed, recent_sides) or self.by_country(parsed))
+        pending = [
+            n
+            for n, ((parsed, _), resolution) in enumerate(zip(items, results, strict=True))
+            if resolution is None and parsed.name and looks_like_a_name(parsed.name)
+        ]
+        candidates = self.typo_candidates([items[n][0].name or "" for n in pending])
+        for n, found in zip(pending, candidates, strict=True):
+            results[n] = self.by_typo(items[n][0].name or "", found)
         final = []
         for (parsed, _), resolution in zip(items, results, strict=True):
-            if resolution is None:
-                resolution = Resolution(
-                    "unknown",
-                    proposed_name=parsed.name or parsed.text,
-                    proposed_title=parsed.description if parsed.name else None,
-                    is_person=_looks_personal(parsed),
-                )
+            if resolution is not None and resolution.actor_id is not None and resolution.score < MIN_CONFIDENCE:
+                resolution = None
+            if resolution is None or (resolution.actor_id is None and resolution.outlet_id is None):
+                resolution = self.propose(parsed, resolution)
             elif resolution.actor_id is not None:
                 resolution.is_person = self.gaz.actors[resolution.actor_id].is_person
             final.append(resolution)
         return final
 
+    def propose(self, parsed: ParsedPhrase, given: Resolution | None = None) -> Resolution:
+        """A proposed new actor: the name and title as written, its side when the words say it."""
+        if given is not None and given.proposed_name:
+            return given
+        personal = _looks_personal(parsed)
+        words = parsed.description if parsed.name else parsed.text  # a name's own side is not known
+        sides = self.gaz.describe(words).sides if words else frozenset()
+        return Resolution(
+            "unknown",
+            proposed_name=parsed.name or parsed.text,
+            proposed_title=parsed.description if parsed.name else None,
+            proposed_side_id=next(iter(sides)) if len(sides) == 1 else None,
+            proposed_kind="person" if personal else ("organisation" if parsed.name else None),
+            is_person=personal,
+        )
 
-GROUP_WORDS = {
-    "officials",
-    "authorities",
-    "sources",
-    "witnesses",
-    "residents",
-    "ministers",
-    "diplomats",
-    "leaders",
-    "officers",
-    "spokesmen",
-    "activists",
-    "analysts",
-    "observers",
-    "police",
-    "media",
-    "government",
-}
+
+def _edits(a: str, b: str) -> int:
+    """Letters inserted, deleted, replaced or swapped to turn ``a`` into ``b``."""
+    return OSA.distance(a, b)
+
+
+def _name_words(text: str) -> list[str]:
+    return [w for w in squash(text).replace("-", " ").split() if w not in NAME_PARTICLES]
+
+
+def name_typo(name: str, alias: str) -> int | None:
+    """How many letters ``name`` gets wrong in the person's ``alias``, when that is a typo or a
+    transliteration slip: the same number of words (or a lone surname against the alias's last
+    word), each starting with the same letter and of similar length, one letter wrong in a name
+    of up to eight letters, two in a longer one, none in one of four. None when it is not such a slip."""
+    mine = _name_words(name)
+    theirs = [w for w in _name_words(alias) if w not in lx.TITLE_WORDS]
+    if not mine or not theirs or any(w in lx.ORG_WORDS or w in lx.GROUP_NOUNS for w in theirs):
+        return None
+    if len(mine) == 1 and len(theirs) > 1:
+        theirs = theirs[-1:]
+    if len(mine) != len(theirs):
+        return None
+    total = 0
+    for a, b in zip(mine, theirs, strict=True):
+        if a[0] != b[0] or abs(len(a) - len(b)) > 2:
+            return None
+        total += _edits(a, b)
+    letters = sum(len(w) for w in mine)
+    allowed = 0 if letters <= 4 else 1 if letters <= 8 else 2
+    return total if total <= allowed else None
+
+
+def looks_like_a_name(text: str) -> bool:
+    """A proper name that could be a person's: capitalised words, none of them a title, an
+    organisation word or a group of people ("Residents", "Medics", "the Army")."""
+    words = text.split()
+    if not words or not all(w[:1].isupper() for w in words if w.lower() not in NAME_PARTICLES):
+        return False
+    lows = [w.lower().strip(".,'’") for w in words]
+    return not any(w in lx.TITLE_WORDS or w in lx.ORG_WORDS or w in lx.GROUP_NOUNS for w in lows)
 
 
 def _looks_personal(parsed: ParsedPhrase) -> bool:
     words = parsed.text.lower().split()
-    if any(w in GROUP_WORDS or w in lx.ORG_WORDS for w in words) and not parsed.name:
+    if any(w in lx.GROUP_NOUNS or w in lx.ORG_WORDS for w in words) and not parsed.name:
         return False
     if not parsed.name:
         return any(w in lx.TITLE_WORDS for w in words)

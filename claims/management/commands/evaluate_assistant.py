@@ -16,8 +16,9 @@ from claims.seeding import DATASET
 class Command(BaseCommand):
     help = (
         "Score the claim assistant against the curated seed dataset (loaded in the database): precision, "
-        "recall and F1 per kind, figure, speaker, version and dispute matching accuracy; and against the "
-        "development set: figures, speakers and denials, overall, tuning and held-out parts, per pattern."
+        "recall and F1 per kind, figure, speaker, version and dispute matching accuracy, false attributions "
+        "and false dispute and statement matches; and against the development set: figures, speakers and "
+        "denials, overall, tuning and held-out parts, per pattern."
     )
 
     def add_arguments(self, parser):
@@ -76,12 +77,28 @@ class Command(BaseCommand):
         for label, ratio in rows:
             out(f"{label:<56}{ratio.value:>7.3f}  ({ratio.right}/{ratio.total})")
         out("figure fields: " + ", ".join(f"{k} {r.value:.3f}" for k, r in report.figure_fields.items()))
+        out("")
+        precision = report.precision
+        errors = [
+            ("false attributions (resolved to an actor who did not say it)", precision.attributions),
+            ("false dispute matches (the dispute offered is not its own)", precision.disputes),
+            ("false statement matches (the statement offered is not its own)", precision.statements),
+        ]
+        for label, counted in errors:
+            out(f"{label:<66}{counted.wrong:>4} of {counted.checked:<4} ({counted.rate:.3f})")
+        out(
+            "(a side's government for the official the gold names, not counted false: "
+            f"{precision.country_for_its_official})"
+        )
         if misses:
             out("\nGold claims not found: " + ("; ".join(report.unmatched_gold) or "none"))
             out("\nCandidates matching no gold claim:\n  " + "\n  ".join(report.unmatched_candidates))
             for label, ratio in rows:
                 if ratio.misses:
                     out(f"\n{label}, wrong:\n  " + "\n  ".join(ratio.misses))
+            for label, counted in errors:
+                if counted.misses:
+                    out(f"\n{label}:\n  " + "\n  ".join(counted.misses))
 
     def _devset(self, report: DevReport, misses: bool) -> None:
         out = self.stdout.write

@@ -35,11 +35,20 @@ FLOORS = {
     ("any", "recall"): 0.975,
 }
 FIGURE_ACCURACY = 1.0
-SPEAKER_ACCURACY = 0.955
+# 0.955 (64/67) until "Pakistan refuted ..." stopped resolving to Pakistan's Foreign Ministry, the
+# only Pakistani body on the desk: a country is never one of its ministries (issue 12), so it is
+# proposed as Pakistan's government; the curated claim names the ministry, which speaks next.
+SPEAKER_ACCURACY = 0.940
 OUTLET_VOICE_ACCURACY = 1.0
 VERSION_MATCHING = 0.978
 VERSION_MATCHING_EXTRACTED = 0.911
 DISPUTE_MATCHING = 0.835
+
+# What the assistant attached that is not so (ceilings: they may only go down). Zero false
+# attributions is the issue's target, so it is the ceiling too.
+FALSE_ATTRIBUTIONS = 0
+FALSE_DISPUTE_MATCHES = 23  # of 80 candidates over curated words
+FALSE_STATEMENT_MATCHES = 7
 
 # The targets set in the issue.
 TARGETS = {
@@ -110,3 +119,16 @@ def test_a_thousand_word_story_takes_well_under_a_second(seeded):
         extract(story)
         samples.append(time.perf_counter() - began)
     assert statistics.median(samples) < 0.25, f"median {statistics.median(samples):.3f} s"
+
+
+def test_no_claim_is_attributed_to_someone_who_did_not_say_it(report):
+    precision = report.precision
+    assert precision.attributions.checked >= 75, "the candidates over curated words are all judged"
+    assert precision.attributions.wrong <= FALSE_ATTRIBUTIONS, precision.attributions.misses
+
+
+def test_disputes_and_statements_offered_are_the_claims_own(report):
+    precision = report.precision
+    assert precision.disputes.checked >= 75
+    assert precision.disputes.wrong <= FALSE_DISPUTE_MATCHES, precision.disputes.misses
+    assert precision.statements.wrong <= FALSE_STATEMENT_MATCHES, precision.statements.misses

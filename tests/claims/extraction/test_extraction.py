@@ -212,9 +212,9 @@ def test_speaker_after_the_quote_and_quotes_spanning_paragraphs(world):
     assert follow_on.actor_id == world["marov"].pk
 
 
-def test_misspelt_names_resolve_by_trigram(world):
+def test_misspelt_names_resolve_as_a_typo_of_a_persons_name(world):
     candidate = find(extract(WIRE), "Marrov said about 2,000 people")
-    assert (candidate.actor_id, candidate.speaker_method) == (world["marov"].pk, "trigram")
+    assert (candidate.actor_id, candidate.speaker_method) == (world["marov"].pk, "typo")
     assert candidate.figures[0].measure == "displaced"
 
 
@@ -231,7 +231,13 @@ def test_descriptions_resolve_through_roles_held_on_the_day(world):
 def test_unknown_speaker_comes_back_as_a_proposed_actor_with_name_and_title(world):
     [candidate] = extract("Vestrian army spokesman Tomas Reyl told reporters the border was calm.")
     assert candidate.actor_id is None
-    assert candidate.proposed_actor == {"name": "Tomas Reyl", "title": "Vestrian army spokesman"}
+    assert candidate.proposed_actor == {
+        "name": "Tomas Reyl",
+        "title": "Vestrian army spokesman",
+        "kind": "person",
+        "side_id": world["vestria"].pk,
+        "side": "Vestria",
+    }
 
 
 def test_an_agency_quoted_as_the_source_becomes_via(world):

@@ -45,7 +45,13 @@ def test_a_name_several_actors_share_is_not_guessed(vestria):
     ActorFactory(name="Alim Hasanli of Teshin", side=vestria, aliases=["Alim Hasanli"])
     [candidate] = extract("Alim Hasanli said on Monday that the talks had failed.", published_on=date(2024, 5, 4))
     assert candidate.actor_id is None
-    assert candidate.proposed_actor == {"name": "Alim Hasanli", "title": None}
+    assert candidate.proposed_actor == {
+        "name": "Alim Hasanli",
+        "title": None,
+        "kind": "person",
+        "side_id": None,
+        "side": None,
+    }
 
 
 def test_a_shared_name_is_told_apart_by_the_one_role_held_on_the_day(vestria):
