@@ -300,14 +300,23 @@ class Precision:
         }
 
 
-def _reported_inside(candidate: Candidate, gold: Gold, text: str) -> bool:
-    """The curated claim is reported inside the candidate's speaker's words, well after the
-    speaker ("An aide accused the premier of ... over his call to which there would be 'no
-    solution'": the premier's claim, inside the aide's): who said the candidate is not who said
-    the curated claim. More than five words between the speaker and the curated words."""
-    if candidate.speaker_end is None or candidate.speaker_start is None or candidate.speaker_start < candidate.start:
+def reported_inside(candidate: Candidate, start: int, end: int, text: str) -> bool:
+    """One claim is reported inside the other's words, so who said the one is not who said the
+    other; the gold claim over ``start``..``end`` does not say who said the candidate:
+
+    - the gold claim lies in the candidate's speaker's words, well after the speaker ("An aide
+      accused the premier of ... over his call to which there would be 'no solution'": the
+      premier's claim inside the aide's): more than five words between speaker and gold words;
+    - the candidate lies in the gold claim's words, with its own speaker ("Kyiv denied Moscow's
+      claim that its forces had killed 400": Moscow's claim inside Kyiv's denial): the candidate
+      and its speaker inside the gold span, two words or more after its start.
+    """
+    if candidate.speaker_end is None or candidate.speaker_start is None:
         return False
-    return gold.start > candidate.speaker_end and len(text[candidate.speaker_end : gold.start].split()) > 5
+    if candidate.speaker_start >= candidate.start and start > candidate.speaker_end:
+        return len(text[candidate.speaker_end : start].split()) > 5
+    inside = start <= candidate.start and candidate.end <= end and start < candidate.speaker_start < end
+    return inside and len(text[start : candidate.start].split()) >= 2
 
 
 def _country_for_its_official(candidate: Candidate, said_by: set[int]) -> bool:
@@ -456,7 +465,7 @@ def evaluate(dataset: Path | None = None, *, with_extracted_versions: bool = Tru
         if with_extracted_versions:
             match([c for c, _ in judged], published_on=story.published_on, story_id=story.id, exclude_overlapping=True)
         for candidate, over in judged:
-            spoken = [g for g in over if not _reported_inside(candidate, g, text)]
+            spoken = [g for g in over if not reported_inside(candidate, g.start, g.end, text)]
             report.precision.judge(
                 candidate,
                 label=f"{story.key} {'/'.join(g.key for g in over)}",

@@ -576,6 +576,8 @@ class Resolver:
         if not scored:
             return None
         scored.sort(reverse=True)
+        if not wanted.sides and not wanted.portfolio and scored[0][0] < 2:
+            return None  # "the president", "the regional governor" alone say too little, whoever spoke last
         top = [actor_id for score, actor_id in scored if score == scored[0][0]]
         if len(top) > 1:
             # "the country's Defence Ministry": the side named most recently before it decides.
@@ -584,8 +586,6 @@ class Resolver:
                 if len(preferred) == 1:
                     return Resolution("role", actor_id=preferred[0], score=0.8)
             return None
-        if not wanted.sides and scored[0][0] < 2:
-            return None  # "the president" alone says too little
         return Resolution("role", actor_id=top[0], score=0.8)
 
     def by_country(self, parsed: ParsedPhrase) -> Resolution | None:

@@ -30,7 +30,8 @@ from typing import Any
 
 from django.db import transaction
 
-from claims.extraction.evaluation import Ratio, Score, one_to_one
+from claims.extraction import match
+from claims.extraction.evaluation import Precision, Ratio, Score, one_to_one, reported_inside, spans_match
 from claims.extraction.pipeline import Candidate, extract
 from core.text import squash
 
@@ -118,6 +119,7 @@ class DevReport:
     misses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     seconds: float = 0.0
     words: int = 0
+    precision: Precision = field(default_factory=Precision)  # false attributions and matches, every item
 
     @property
     def overall(self) -> Scores:
@@ -131,6 +133,7 @@ class DevReport:
             "overall": self.overall.as_dict(),
             **{split: self.groups[split].as_dict() for split in SPLITS},
             "patterns": {name: scores.as_dict() for name, scores in self.patterns().items()},
+            **self.precision.as_dict(),
             "words": self.words,
             "seconds": round(self.seconds, 3),
         }
@@ -302,6 +305,24 @@ def score_item(item: Item, candidates: list[Candidate], groups: list[Scores], mi
         _add(group, counts)
 
 
+def judge_item(item: Item, candidates: list[Candidate], precision: Precision) -> None:
+    """False attributions and false dispute and statement matches, for every candidate over a
+    gold claim's words: its gold says who spoke (an actor, or no known actor: a proposed one or
+    the outlet's own voice), its dispute (or none) and its statement (none: the set has none)."""
+    judged = [(c, [g for g in item.claims if spans_match(c.start, c.end, g.start, g.end)]) for c in candidates]
+    judged = [(c, over) for c, over in judged if over]
+    match([c for c, _ in judged], published_on=item.day)
+    for candidate, over in judged:
+        spoken = [g for g in over if not reported_inside(candidate, g.start, g.end, item.text)]
+        precision.judge(
+            candidate,
+            label=f"{item.key}: {candidate.quote[:50]!r}",
+            said_by={g.actor_id for g in spoken if g.actor_id is not None} if spoken else None,
+            disputes={g.dispute_id for g in over if g.dispute_id is not None},
+            statements=set(),
+        )
+
+
 def _add(total: Scores, part: Scores) -> None:
     total.items += part.items
     for name in ("claims", "figures", "speakers", "denials"):
@@ -340,5 +361,6 @@ def evaluate_devset(path: Path = DEVSET) -> DevReport:
             groups = [report.groups["all"], report.groups[item.split]]
             groups += [report.groups[f"pattern:{p}"] for p in item.patterns]
             score_item(item, candidates, groups, report.misses[f"{item.key} ({item.split})"])
+            judge_item(item, candidates, report.precision)
         transaction.set_rollback(True)
     return report

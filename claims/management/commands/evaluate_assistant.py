@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.extraction.devset import DEVSET, SPLITS, DevReport, Scores, evaluate_devset
-from claims.extraction.evaluation import Report, evaluate
+from claims.extraction.evaluation import Precision, Report, evaluate
 from claims.seeding import DATASET
 
 
@@ -78,7 +78,17 @@ class Command(BaseCommand):
             out(f"{label:<56}{ratio.value:>7.3f}  ({ratio.right}/{ratio.total})")
         out("figure fields: " + ", ".join(f"{k} {r.value:.3f}" for k, r in report.figure_fields.items()))
         out("")
-        precision = report.precision
+        self._errors(report.precision, misses)
+        if misses:
+            out("\nGold claims not found: " + ("; ".join(report.unmatched_gold) or "none"))
+            out("\nCandidates matching no gold claim:\n  " + "\n  ".join(report.unmatched_candidates))
+            for label, ratio in rows:
+                if ratio.misses:
+                    out(f"\n{label}, wrong:\n  " + "\n  ".join(ratio.misses))
+
+    def _errors(self, precision: Precision, misses: bool) -> None:
+        """False attributions and false dispute and statement matches (claims.extraction.evaluation.Precision)."""
+        out = self.stdout.write
         errors = [
             ("false attributions (resolved to an actor who did not say it)", precision.attributions),
             ("false dispute matches (the dispute offered is not its own)", precision.disputes),
@@ -91,11 +101,6 @@ class Command(BaseCommand):
             f"{precision.country_for_its_official})"
         )
         if misses:
-            out("\nGold claims not found: " + ("; ".join(report.unmatched_gold) or "none"))
-            out("\nCandidates matching no gold claim:\n  " + "\n  ".join(report.unmatched_candidates))
-            for label, ratio in rows:
-                if ratio.misses:
-                    out(f"\n{label}, wrong:\n  " + "\n  ".join(ratio.misses))
             for label, counted in errors:
                 if counted.misses:
                     out(f"\n{label}:\n  " + "\n  ".join(counted.misses))
@@ -111,6 +116,8 @@ class Command(BaseCommand):
         out(header + f"{'whose':>7}{'counted':>8}{'parts':>7}")
         for name, scores in [("overall", report.overall), *((s, report.groups[s]) for s in SPLITS)]:
             out(self._row(name, scores))
+        out("")
+        self._errors(report.precision, misses)
         out("\nper pattern")
         for name, scores in report.patterns().items():
             out(self._row(name, scores))
