@@ -112,37 +112,41 @@ CREATE OR REPLACE FUNCTION partners_claim_visible(claim bigint) RETURNS boolean 
         SELECT 1 FROM claims_claimdispute cd WHERE cd.claim_id = claim AND partners_dispute_visible(cd.dispute_id))
 $$;
 
-CREATE OR REPLACE FUNCTION partners_is_visible(kind text, pid uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT CASE kind
-        WHEN 'dispute' THEN EXISTS (
-            SELECT 1 FROM claims_dispute d WHERE d.public_id = pid AND partners_dispute_visible(d.id))
-        WHEN 'claim' THEN EXISTS (
-            SELECT 1 FROM claims_claim c WHERE c.public_id = pid AND partners_claim_visible(c.id))
-        WHEN 'review' THEN EXISTS (
-            SELECT 1 FROM claims_review r WHERE r.public_id = pid AND r.is_published AND r.withdrawn_at IS NULL
-               AND partners_claim_visible(r.claim_id))
-        WHEN 'statement' THEN EXISTS (
-            SELECT 1 FROM claims_statement s JOIN claims_claim c ON c.statement_id = s.id
-             WHERE s.public_id = pid AND partners_claim_visible(c.id))
-        WHEN 'actor' THEN EXISTS (
-            SELECT 1 FROM claims_actor a JOIN claims_claim c ON c.speaker_id = a.id
-             WHERE a.public_id = pid AND a.merged_into_id IS NULL AND partners_claim_visible(c.id))
-        WHEN 'story' THEN EXISTS (
-            SELECT 1 FROM sources_story s JOIN claims_claim c ON c.story_id = s.id
-             WHERE s.public_id = pid AND partners_claim_visible(c.id))
-        WHEN 'outlet' THEN EXISTS (
-            SELECT 1 FROM sources_outlet o JOIN sources_story s ON s.outlet_id = o.id
-              JOIN claims_claim c ON c.story_id = s.id
-             WHERE o.public_id = pid AND partners_claim_visible(c.id)
-            UNION ALL
-            SELECT 1 FROM sources_outlet o JOIN claims_claimvia v ON v.outlet_id = o.id
-             WHERE o.public_id = pid AND partners_claim_visible(v.claim_id)
-            UNION ALL
-            SELECT 1 FROM sources_outlet o JOIN sources_storysource ss ON ss.outlet_id = o.id
-              JOIN claims_claim c ON c.story_id = ss.story_id
-             WHERE o.public_id = pid AND partners_claim_visible(c.id))
-        ELSE false
-    END
+-- PL/pgSQL, not SQL: a SQL function is planned whole, all seven kinds, on every call from a trigger;
+-- here only the kind asked for is planned, once per session (core/trigger_plans.py)
+CREATE OR REPLACE FUNCTION partners_is_visible(kind text, pid uuid) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    CASE kind
+    WHEN 'dispute' THEN RETURN EXISTS (
+        SELECT 1 FROM claims_dispute d WHERE d.public_id = pid AND partners_dispute_visible(d.id));
+    WHEN 'claim' THEN RETURN EXISTS (
+        SELECT 1 FROM claims_claim c WHERE c.public_id = pid AND partners_claim_visible(c.id));
+    WHEN 'review' THEN RETURN EXISTS (
+        SELECT 1 FROM claims_review r WHERE r.public_id = pid AND r.is_published AND r.withdrawn_at IS NULL
+           AND partners_claim_visible(r.claim_id));
+    WHEN 'statement' THEN RETURN EXISTS (
+        SELECT 1 FROM claims_statement s JOIN claims_claim c ON c.statement_id = s.id
+         WHERE s.public_id = pid AND partners_claim_visible(c.id));
+    WHEN 'actor' THEN RETURN EXISTS (
+        SELECT 1 FROM claims_actor a JOIN claims_claim c ON c.speaker_id = a.id
+         WHERE a.public_id = pid AND a.merged_into_id IS NULL AND partners_claim_visible(c.id));
+    WHEN 'story' THEN RETURN EXISTS (
+        SELECT 1 FROM sources_story s JOIN claims_claim c ON c.story_id = s.id
+         WHERE s.public_id = pid AND partners_claim_visible(c.id));
+    WHEN 'outlet' THEN RETURN EXISTS (
+        SELECT 1 FROM sources_outlet o JOIN sources_story s ON s.outlet_id = o.id
+          JOIN claims_claim c ON c.story_id = s.id
+         WHERE o.public_id = pid AND partners_claim_visible(c.id)
+        UNION ALL
+        SELECT 1 FROM sources_outlet o JOIN claims_claimvia v ON v.outlet_id = o.id
+         WHERE o.public_id = pid AND partners_claim_visible(v.claim_id)
+        UNION ALL
+        SELECT 1 FROM sources_outlet o JOIN sources_storysource ss ON ss.outlet_id = o.id
+          JOIN claims_claim c ON c.story_id = ss.story_id
+         WHERE o.public_id = pid AND partners_claim_visible(c.id));
+    ELSE RETURN false;
+    END CASE;
+END
 $$;
 """
 
