@@ -28,9 +28,10 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, connections, transaction
+from django.db import connection, connections, models, transaction
 
 from claims.anchoring import CONTEXT_CHARS
 from claims.figures import figure_bounds
@@ -240,12 +241,30 @@ def _reserve(cursor, table: str, n: int) -> int:
         cursor.execute("SELECT pg_advisory_unlock(hashtext('claims.archive.reserve'))")
 
 
+def _defaults(table: str, columns: Sequence[str]) -> list[models.Field]:
+    """Columns of ``table``'s model that ``columns`` leaves out and the database cannot fill (NOT
+    NULL, no database default, not generated), with their model defaults: a column added to the
+    schema later never breaks the generator."""
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    extra = [
+        f
+        for f in model._meta.concrete_fields
+        if f.column not in columns
+        and not f.null
+        and not f.generated
+        and f.db_default is models.NOT_PROVIDED
+        and f.has_default()
+    ]
+    return extra
+
+
 def _copy(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    quoted = ", ".join(f'"{c}"' for c in columns)
+    extra = _defaults(table, columns)
+    quoted = ", ".join(f'"{c}"' for c in [*columns, *(f.column for f in extra)])
     n = 0
     with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row([*row, *(f.get_default() for f in extra)] if extra else row)
             n += 1
     return n
 

@@ -31,6 +31,6 @@ $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0006_rebuild_search_vectors_normalised_add_alias_and_statement_search")]
+    dependencies = [("claims", "0007_figures_versioned_placements_versioned_figures_disagree")]
 
     operations = [migrations.RunSQL(sql=PLPGSQL, reverse_sql=SQL)]
