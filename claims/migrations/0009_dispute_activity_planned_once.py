@@ -31,6 +31,6 @@ $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0007_figures_versioned_placements_versioned_figures_disagree")]
+    dependencies = [("claims", "0008_story_readings_and_inbox_indexes")]
 
     operations = [migrations.RunSQL(sql=PLPGSQL, reverse_sql=SQL)]
