@@ -52,6 +52,7 @@ for _forms, _frame in [
     ("demand demands demanded demanding", THAT),
     ("report reported reporting", OBJECT),
     ("deny denies denied denying", OBJECT),
+    ("dispute disputes disputed disputing", OBJECT),
     ("refute refutes refuted refuting", OBJECT),
     ("reject rejects rejected rejecting", OBJECT),
     ("dismiss dismisses dismissed dismissing", OBJECT),
@@ -115,6 +116,8 @@ AMBIGUOUS_FORMS = {
     "vow",
     "blame",
     "denies",
+    "dispute",
+    "disputes",
 }
 # Verbs that can follow the words they introduce with the speaker after them: "..., said the ministry".
 INVERTING_VERBS = {
@@ -374,6 +377,72 @@ PREPOSITIONS = {
 CONJUNCTIONS = {"and", "but", "or", "nor", "yet", "so"}
 DETERMINERS = {"the", "a", "an", "another", "this", "that", "these", "those", "its", "their", "his", "her"}
 RELATIVE_WORDS = {"who", "whom", "whose", "which", "that", "where", "when"}
+# Conjunctions that open a clause of their own before its speaker ("Fighting went on as the junta
+# denied ..."): a speaker phrase never runs back past them.
+SUBORDINATORS = {"as", "while", "whereas", "when", "because", "although", "though", "after", "before", "until"}
+# Common nouns a speaker is described by ("a doctor at the hospital", "a mother of four", "a
+# volunteer in the camp"), besides titles: they make a description, never a name.
+PERSON_ROLE_NOUNS = {
+    "doctor",
+    "doctors",
+    "nurse",
+    "nurses",
+    "surgeon",
+    "medic",
+    "medics",
+    "paramedic",
+    "paramedics",
+    "volunteer",
+    "volunteers",
+    "member",
+    "members",
+    "mother",
+    "father",
+    "resident",
+    "residents",
+    "survivor",
+    "survivors",
+    "witness",
+    "witnesses",
+    "teacher",
+    "engineer",
+    "worker",
+    "workers",
+    "farmer",
+    "student",
+    "activist",
+    "activists",
+    "lawyer",
+    "journalist",
+    "analyst",
+    "researcher",
+    "elder",
+    "elders",
+    "priest",
+    "imam",
+    "monk",
+    "councillor",
+    "councilor",
+    "administrator",
+    "coordinator",
+    "manager",
+    "villagers",
+    "relatives",
+    "neighbours",
+    "neighbors",
+    "rescuers",
+    "monitors",
+    "charity",
+    "firm",
+    "group",
+    "groups",
+    "junta",
+    "regime",
+    "coalition",
+    "militia",
+    "movement",
+    "alliance",
+}
 
 # Words that make a capitalised phrase a title or an organisation rather than a personal name.
 TITLE_WORDS = {
@@ -693,6 +762,7 @@ MEASURE_WORDS: dict[str, str] = {
     "hurt": "wounded",
     "injures": "wounded",
     "wounds": "wounded",
+    "buried": "killed",
     "missing": "missing",
     "disappeared": "missing",
     "unaccounted": "missing",
@@ -748,6 +818,36 @@ COUNTED_NOUNS: dict[str, str] = {
     "child": "children",
     "kids": "children",
     "minors": "children",
+    "boys": "children",
+    "boy": "children",
+    "girls": "children",
+    "girl": "children",
+    "babies": "children",
+    "baby": "children",
+    "infants": "children",
+    "infant": "children",
+    "teenagers": "children",
+    "teenager": "children",
+    "students": "people",
+    "student": "people",
+    "pupils": "people",
+    "men": "people",
+    "man": "people",
+    "women": "people",
+    "woman": "people",
+    "farmers": "people",
+    "farmer": "people",
+    "fishermen": "people",
+    "fisherman": "people",
+    "workers": "people",
+    "worker": "people",
+    "passengers": "people",
+    "passenger": "people",
+    "priests": "people",
+    "priest": "people",
+    "worshippers": "people",
+    "journalists": "people",
+    "journalist": "people",
     "houses": "buildings",
     "house": "buildings",
     "homes": "buildings",
@@ -841,7 +941,56 @@ NOT_A_COUNT_AFTER = {
     "million",
     "billion",
 }
-NOT_A_COUNT_BEFORE = MONTHS | {"$", "€", "£", "no.", "number", "page", "article", "resolution", "road", "route"}
+# "a few hundred", "several thousand": no number is given.
+NOT_A_COUNT_BEFORE = MONTHS | {
+    "$",
+    "€",
+    "£",
+    "no.",
+    "number",
+    "page",
+    "article",
+    "resolution",
+    "road",
+    "route",
+    "few",
+    "several",
+    "many",
+}
+# Openers of a sub-count of the figure before: "36 people, among them 12 children", "six people
+# including three women". The sub-count is a part of that figure, never the total.
+PART_OPENERS: list[tuple[str, ...]] = [
+    ("including",),
+    ("among", "them"),
+    ("among", "whom"),
+    ("of", "them"),
+    ("of", "whom"),
+    ("among",),
+]
+# First words of a parenthesis after a count that its verb comes after: "at least 19 people, most
+# of them farmers, had been killed"; "36 people, among them 12 children, were killed".
+PARENTHESIS_OPENERS = {
+    "including",
+    "among",
+    "mostly",
+    "mainly",
+    "most",
+    "many",
+    "some",
+    "several",
+    "all",
+    "half",
+    "both",
+    "nearly",
+    "almost",
+    "excluding",
+    "two",
+    "three",
+    "four",
+    "five",
+}
+# Verbs that take the counted as their object: "killing a farmer" counts one.
+KILLING_VERBS = {"killing", "killed", "kills", "wounding", "wounded", "injuring", "injured", "injures"}
 SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 DOZEN_WORDS = {"dozen": 12}
 NUMBER_WORDS = {
@@ -921,6 +1070,28 @@ DENIAL_WORDS = {
     "nonsense",
     "absurd",
     "provocative",
+    "fiction",
+    "fictitious",
+    "fantasy",
+    "figment",
+    "invented",
+    "concocted",
+    "inaccurate",
+    "exaggerated",
+}
+# Verbs that deny when a denial word follows: "called the reports fake news", "branded it a lie".
+CALLING_VERBS = {
+    "call",
+    "calls",
+    "called",
+    "calling",
+    "brand",
+    "brands",
+    "branded",
+    "label",
+    "labels",
+    "labelled",
+    "labeled",
 }
 DENIAL_TARGETS = {
     "report",
@@ -937,6 +1108,14 @@ DENIAL_TARGETS = {
     "news",
     "statement",
     "statements",
+    "figure",
+    "figures",
+    "toll",
+    "account",
+    "accounts",
+    "version",
+    "assertion",
+    "assertions",
 }
 
 # Accusations: someone is said to have attacked, fired, broken a truce.

@@ -462,13 +462,12 @@ def _whose(story: _Story, figure: ParsedFigure, draft: Draft, speaker_side: int 
 def _kind(
     story: _Story, draft: Draft, has_speaker: bool, figures: list, speaker_side: int | None
 ) -> tuple[str | None, int | None]:
+    if has_speaker and (draft.denial_cue or _denies_too(story, draft)):
+        return "denial", None  # with its figures, if it carries the figure it denies
     if figures:
         return "figure", None
     words = set(_words(story, draft.start, draft.end))
-    if has_speaker and (
-        draft.denial_cue
-        or (words & lx.DENIAL_WORDS and (words & lx.DENIAL_TARGETS or draft.mode == Claim.Mode.VERBATIM))
-    ):
+    if has_speaker and words & lx.DENIAL_WORDS and (words & lx.DENIAL_TARGETS or draft.mode == Claim.Mode.VERBATIM):
         return "denial", None
     if draft.accusation_cue:
         return "accusation", _accused(story, draft)
@@ -480,6 +479,17 @@ def _kind(
     if words & lx.ASSERTION_EVENT_NOUNS and words & lx.ASSERTION_EVENT_VERBS and not _background(story, words):
         return "assertion", None
     return None, None
+
+
+def _denies_too(story: _Story, draft: Draft) -> bool:
+    """The speaker also denies, in a second verb: "X said ... and dismissed the reports as lies"."""
+    tokens = _tokens(story, draft.start, draft.end)
+    return any(
+        tokens[k - 1].lower_ in {"and", "but"}
+        and tokens[k].lower_ in lx.DENIAL_VERBS
+        and not story.layout.in_quote(tokens[k].idx)
+        for k in range(1, len(tokens))
+    )
 
 
 def _background(story: _Story, words: set[str]) -> bool:

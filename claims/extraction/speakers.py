@@ -435,11 +435,13 @@ def parse_phrase(text: str, side_word=None) -> ParsedPhrase:
     segments = [s.strip() for s in clean.split(",") if s.strip()]
     if len(segments) > 1:
         keys.extend(segments)
-    name, description = _name_part(tokens)
+    name, description, modifier = _name_part(tokens)
     if name and side_word is not None and all(side_word(w) is not None for w in name.split()):
         name, description = None, clean  # "Vestrian officials": a description, not a name
     if name:
         keys.append(name)
+    elif modifier:
+        keys.append(modifier)  # "Russia's Interfax news agency": Interfax, if the desk knows it
     # Looked up as written (the database folds them, as it folds the aliases); one per folded form.
     unique: dict[str, str] = {}
     for key in keys:
@@ -455,6 +457,27 @@ def _without_possessive(key: str) -> str | None:
     return key[:-2].strip() or None
 
 
+def _run_is(tokens: list[str], run: list[int]) -> str | None:
+    """What a capitalised run of a speaker phrase is (see ``_name_part``): "name", "modifier" of
+    the common noun after it, or None (a place or employer after a preposition, a capitalised
+    first word of a description)."""
+    k = run[0] - 1
+    while k >= 0 and (tokens[k].lower() in lx.DETERMINERS or tokens[k] in {"-", "al", "el"}):
+        k -= 1
+    if k >= 0 and tokens[k].lower() in lx.PREPOSITIONS:
+        return None
+    after = []
+    for token in tokens[run[-1] + 1 :]:
+        if token in {",", ";", "(", "—", "–"}:
+            break
+        after.append(token.lower())
+    if run == [0] and after and after[0] not in {"'s", "’s"} and after[0].isalpha():
+        return None
+    if any(w in lx.ORG_WORDS or w in lx.PERSON_ROLE_NOUNS or w in {"officials", "sources"} for w in after):
+        return "modifier"
+    return "name"
+
+
 def _join(tokens: list[str]) -> str:
     out = ""
     for token in tokens:
@@ -464,23 +487,32 @@ def _join(tokens: list[str]) -> str:
     return out
 
 
-def _name_part(tokens: list[str]) -> tuple[str | None, str | None]:
-    """The personal or proper name in a speaker phrase, and the rest as its description."""
+def _name_part(tokens: list[str]) -> tuple[str | None, str | None, str | None]:
+    """The personal or proper name in a speaker phrase, and the rest as its description.
+
+    Not a name: a run after a preposition ("a doctor at Ayder hospital in Mekelle": places and
+    employers), a run that a common noun follows ("the U.N. refugee agency", "Houthi health
+    officials": it describes), a capitalised first word followed by lower-case words ("Local
+    monitors", "Rescuers and a local official")."""
     best: list[int] = []
+    modifier: list[int] = []
     current: list[int] = []
-    for k, token in enumerate(tokens):
+    for k, token in enumerate([*tokens, " "]):  # a blank at the end closes the last run
         low = token.lower()
-        capital = token[:1].isupper() or token[:1] in "@#"
+        capital = token[:1].isupper() or token[:1] in {"@", "#"}
         if capital or (current and low in NAME_PARTICLES) or (current and low.startswith(("d’", "d'"))):
             current.append(k)
-        else:
-            if current and low not in {"'s", "’s"}:
-                best = current  # a run followed by 's is a possessor: "President Aliyev's adviser"
-            current = []
-    if current:
-        best = current
+            continue
+        # a run followed by 's is a possessor: "President Aliyev's adviser"
+        if current and low not in {"'s", "’s"}:
+            what = _run_is(tokens, current)
+            if what == "name":
+                best = current
+            elif what == "modifier":
+                modifier = current
+        current = []
     if not best:
-        return None, " ".join(tokens) or None
+        return None, " ".join(tokens) or None, _join([tokens[k] for k in modifier]) or None
     # Strip titles and organisation words from the left of the run; an all-title run is no name.
     run = [tokens[k] for k in best]
     while run and (
@@ -495,13 +527,13 @@ def _name_part(tokens: list[str]) -> tuple[str | None, str | None]:
     while run and run[-1].lower() in NAME_PARTICLES:
         run = run[:-1]
     if not run:
-        return None, " ".join(tokens)
+        return None, " ".join(tokens), None
     name = _join(run)
     rest = [t for i, t in enumerate(tokens) if i not in best]
     while rest and (rest[0].lower() in lx.DETERMINERS or rest[0] in {",", ";"}):
         rest = rest[1:]
     description = _join(rest).strip(" ,") or None
-    return name, description
+    return name, description, None
 
 
 # --- Resolution -------------------------------------------------------------------------------

@@ -55,9 +55,12 @@ def find_drafts(layout: Layout) -> list[Draft]:
         tokens = _strip_dateline(layout, sentence, paragraph)
         if not tokens:
             continue
+        speaker_before = None
         for number, clause_tokens in enumerate(split_clauses(layout, tokens)):
             clause = Clause(layout, clause_tokens, sentence, 0 if number == 0 else -1)
-            drafts.extend(d for d in clause_drafts(clause) if d.end > d.start)
+            found = [d for d in clause_drafts(clause, speaker_before) if d.end > d.start]
+            drafts.extend(found)
+            speaker_before = next((d.speaker for d in found if d.speaker is not None), None)
     drafts.sort(key=lambda d: (d.start, d.end))
     return drafts
 

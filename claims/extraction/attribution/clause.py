@@ -50,6 +50,7 @@ SPEAKER_NOUNS = (
     lx.ORG_WORDS
     | lx.ANAPHOR_NOUNS
     | lx.TITLE_WORDS
+    | lx.PERSON_ROLE_NOUNS
     | {
         "witnesses",
         "residents",
@@ -194,12 +195,22 @@ def split_clauses(layout: Layout, tokens: list[Token]) -> list[list[Token]]:
                     clauses.append(current)
                     current = []
                     continue
+            if lower(token) == "but" and current[-1].text != "," and _opens_with_speech(nxt):
+                # "confirmed the strike but denied it had hit civilians": a second claim
+                clauses.append(current)
+                current = []
+                continue
         if not current and lower(token) in {"while", "whereas", "but"} and clauses:
             continue  # the conjunction that opened this clause is not part of it
         current.append(token)
     if current:
         clauses.append(current)
     return [c for c in clauses if c]
+
+
+def _opens_with_speech(token: Token) -> bool:
+    low = lower(token)
+    return low in lx.SPEECH_VERBS and low not in lx.AMBIGUOUS_FORMS and not low.endswith("ing")
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -49,6 +49,9 @@ def verb_cues(clause: Clause) -> list[Cue]:
         if low == "according" and nxt == "to":
             cues.append(Cue(i, i + 1, "according to", lx.CLAUSE, "according"))
             continue
+        if low in lx.CALLING_VERBS and nxt not in {"on", "for"} and _denial_word_follows(clause, i):
+            cues.append(Cue(i, i, low, lx.OBJECT, "verb"))  # "called the reports fake news": a denial
+            continue
         if low not in lx.SPEECH_VERBS:
             continue
         if low in lx.AMBIGUOUS_FORMS:
@@ -58,6 +61,7 @@ def verb_cues(clause: Clause) -> list[Cue]:
                 or lower(before) in lx.PERSON_PRONOUNS
                 or lower(before) in lx.GROUP_PRONOUNS
                 or lower(before) in SPEAKER_NOUNS
+                or (before.text == "," and subject_left(clause, i) is not None)  # "The IDF, which ..., denies"
             ):
                 continue
             if nxt in {"of", "by", "about", "from", "were", "are", "was", "is", "and", "or"} or (
@@ -70,6 +74,17 @@ def verb_cues(clause: Clause) -> list[Cue]:
             continue  # "did not say", "declined to comment": nothing was said
         cues.append(Cue(i, i, low, lx.SPEECH_VERBS[low], "verb"))
     return cues
+
+
+def _denial_word_follows(clause: Clause, i: int, window: int = 10) -> bool:
+    """A denial word ("a fabrication", “fake news”, "baseless") soon after token i, in its clause."""
+    for k in range(i + 1, min(len(clause.tokens), i + 1 + window)):
+        low = lower(clause.tokens[k])
+        if low in {".", ";"}:
+            return False
+        if low in lx.DENIAL_WORDS:
+            return True
+    return False
 
 
 def that_follows(clause: Clause, i: int, window: int = 8) -> int | None:

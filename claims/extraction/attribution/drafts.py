@@ -37,6 +37,7 @@ from claims.extraction.attribution.cues import (
     verb_cues,
     via_phrases,
 )
+from claims.extraction.attribution.subjects import opening_subject
 from claims.extraction.figure_reading import parse_figures
 
 
@@ -55,16 +56,22 @@ class _Attribution:
     @property
     def flags(self) -> dict[str, bool]:
         verb = self.cue.form.split()[0]
-        return {"denial_cue": verb in lx.DENIAL_VERBS, "accusation_cue": verb in lx.ACCUSATION_VERBS}
+        # "called" alone is a cue only before a denial word ("called the reports fake news")
+        denies = verb in lx.DENIAL_VERBS or self.cue.form in lx.CALLING_VERBS
+        return {"denial_cue": denies, "accusation_cue": verb in lx.ACCUSATION_VERBS}
 
 
-def clause_drafts(clause: Clause) -> list[Draft]:
+def clause_drafts(clause: Clause, speaker_before: Phrase | None = None) -> list[Draft]:
     """The drafts of one clause: the words of its main attribution (or, with none, the clause as a
-    quote or in the outlet's own voice), then one per reporting noun in it."""
+    quote or in the outlet's own voice), then one per reporting noun in it ("X denied Y's claim
+    that ...": Y's claim, and X's denial carrying it).
+
+    ``speaker_before`` is the speaker of the clause before in the same sentence, for a clause that
+    opens with its verb: "The army said ..., but denied that ..."."""
     cues = verb_cues(clause)
     chosen = main_cue(clause, cues)
     if chosen is None:
-        drafts = [_unattributed(clause)]
+        drafts = _without_subject(clause, cues, speaker_before) or _opening_subject(clause) or [_unattributed(clause)]
     else:
         cue, (sa, sb), position = chosen
         found = _Attribution(cue, sa, sb, position, clause.phrase(sa, sb), via_phrases(clause, cues, cue))
@@ -77,6 +84,28 @@ def clause_drafts(clause: Clause) -> list[Draft]:
         else:
             drafts = _words_after_attribution(clause, found)
     return drafts + _nominal_drafts(clause)
+
+
+def _without_subject(clause: Clause, cues: list[Cue], speaker: Phrase | None) -> list[Draft]:
+    """A clause that opens with its speech verb ("but denied that ...", split off the clause
+    before): the words of the speaker before."""
+    if speaker is None or not cues or cues[0].index != 0 or cues[0].kind != "verb":
+        return []
+    found = _Attribution(cues[0], 0, 0, "left", speaker, [])
+    return _words_after_attribution(clause, found)
+
+
+def _opening_subject(clause: Clause) -> list[Draft]:
+    """ "X declared a state of emergency, saying ...": no speech verb, but a participle says what
+    the clause's subject said; the rest is the outlet's."""
+    conts = continuations(clause, 0)
+    subject = opening_subject(clause) if conts else None
+    if subject is None:
+        return []
+    cue = Cue(subject[1], subject[1], "", lx.CLAUSE, "verb")
+    found = _Attribution(cue, *subject, "left", clause.phrase(*subject), [])
+    outlet = draft(clause, clause.start, clause.end_of(conts[0] - 2), "outlet", Mode.OUTLET_VOICE)
+    return [outlet, *_continuation_drafts(clause, found, conts)]
 
 
 def _unattributed(clause: Clause) -> Draft:
@@ -124,6 +153,8 @@ def _nothing_before(tokens: list[Token], sa: int) -> bool:
     if sa <= 1:
         return True
     first = lower(tokens[0])
+    if first in lx.PREPOSITIONS and parse_figures(tokens[:sa], tokens[0].doc.text):
+        return False  # "At least 14 people were killed ..., X said": a figure, not scene-setting
     return (
         first in lx.PREPOSITIONS
         or first in lx.CONTINUATION_PARTICIPLES
@@ -152,13 +183,16 @@ def _words_before_attribution(clause: Clause, found: _Attribution) -> list[Draft
     else:
         end_token = max(found.sb, cue.last) if left else len(tokens) - 1
         drafts = [draft(clause, clause.start, clause.end_of(end_token), "reported", Mode.PARAPHRASE, **common)]
-    if left:
+    tail = max(found.sb, cue.last) + 1 if left else cue.last + 1
+    while tail < len(tokens) and tokens[tail].text != ",":
+        tail += 1
+    conts = [k for k in continuations(clause, tail - 1) if k == tail + 1]
+    if conts:
+        # "“...,” she said, adding that five people had been wounded": a claim of the same speaker
+        drafts.extend(_continuation_drafts(clause, found, continuations(clause, tail - 1)))
+    elif left and tail + 3 < len(tokens):
         # Narration after the attribution: "..., he said, after four weeks of battles that ..."
-        tail = max(found.sb, cue.last) + 1
-        while tail < len(tokens) and tokens[tail].text != ",":
-            tail += 1
-        if tail + 3 < len(tokens):
-            drafts.append(draft(clause, tokens[tail + 1].idx, clause.end, "outlet", Mode.OUTLET_VOICE))
+        drafts.append(draft(clause, tokens[tail + 1].idx, clause.end, "outlet", Mode.OUTLET_VOICE))
     return drafts
 
 

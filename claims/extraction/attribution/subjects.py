@@ -29,6 +29,8 @@ def valid_speaker(clause: Clause, i: int, j: int) -> bool:
         return True
     if any(low in SPEAKER_NOUNS for low in lows):
         return True
+    if len(tokens) > 2 and is_capitalised(tokens[0]) and lows[1] == "'s":
+        return True  # "Myanmar's junta", "Ukraine's air force"
     for k, token in enumerate(tokens):
         if is_capitalised(token) and lows[k] not in lx.DETERMINERS:
             if i + k != clause.first_in_sentence:
@@ -63,7 +65,18 @@ def _segments(clause: Clause, i: int, j: int) -> list[tuple[int, int]]:
 
 def _looks_like_description(clause: Clause, i: int, j: int) -> bool:
     lows = [lower(t) for t in clause.tokens[i : j + 1]]
-    return j - i < 16 and any(low in lx.TITLE_WORDS or low in lx.ORG_WORDS or low in lx.ROLE_CANON for low in lows)
+    return j - i < 16 and any(
+        low in lx.TITLE_WORDS or low in lx.ORG_WORDS or low in lx.ROLE_CANON or low in lx.PERSON_ROLE_NOUNS
+        for low in lows
+    )
+
+
+def _describes_a_person(clause: Clause, i: int, j: int) -> bool:
+    """ "a spokesman for the army", "the town's mayor", "a doctor at the hospital": a person's post."""
+    lows = [lower(t) for t in clause.tokens[i : j + 1]]
+    return any(low in lx.ROLE_CANON or low in lx.PERSON_ROLE_NOUNS or low in lx.PERSON_ANAPHORS for low in lows) or any(
+        low in lx.TITLE_WORDS and low not in lx.ORG_WORDS for low in lows[:4]
+    )
 
 
 def _looks_like_name(clause: Clause, i: int, j: int) -> bool:
@@ -139,6 +152,8 @@ def _window_start(clause: Clause, j: int) -> int:
         word = lower(prev)
         if clause.inq[i - 1] or prev.text in QUOTE_CHARS or word in {"that", ":", ";"}:
             break
+        if word in lx.SUBORDINATORS and prev.text.islower():
+            break  # "Fighting went on as the junta denied ...": the speaker is after "as"
         if word in lx.CONJUNCTIONS and i - 2 >= 0 and tokens[i - 2].text == ",":
             break
         i -= 1
@@ -180,7 +195,9 @@ def _in_apposition(clause: Clause, head: tuple[int, int], previous: tuple[int, i
         not head_is_name
         and _looks_like_description(clause, a, b)
         and _looks_like_name(clause, pa, pb)
-        and lower(tokens[a]) not in {"the", "a", "an"} | lx.CONJUNCTIONS
+        and lower(tokens[a]) not in lx.CONJUNCTIONS
+        # "Pavel Sirko, the town's mayor,": a person's post; "Teshin, the ministry said": no apposition
+        and (lower(tokens[a]) not in {"the", "a", "an"} or _describes_a_person(clause, a, b))
     )
     scene_setting = lower(tokens[pa]) in lx.PREPOSITIONS or is_participle(tokens[pa])
     return (name_after_description or description_after_name) and not scene_setting
@@ -229,8 +246,21 @@ def _coordinated_subject(clause: Clause, conj: int) -> tuple[int, int] | None:
                 break
             start = k + 1
             break
+    return _noun_phrase(clause, start, conj)
+
+
+def opening_subject(clause: Clause) -> tuple[int, int] | None:
+    """The names and titles that open the clause ("Ethiopia's government declared ..."), if they
+    can name a speaker."""
+    return _noun_phrase(clause, 0, len(clause.tokens))
+
+
+def _noun_phrase(clause: Clause, start: int, stop: int) -> tuple[int, int] | None:
+    """The run of names, titles and organisation words from ``start`` (before ``stop``), if it can
+    name a speaker."""
+    tokens = clause.tokens
     end = start
-    while end < conj and (
+    while end < stop and (
         is_capitalised(tokens[end])
         or lower(tokens[end]) in lx.DETERMINERS | {"-", "'s", "’s", "of"}
         or lower(tokens[end]) in lx.TITLE_WORDS
