@@ -582,6 +582,10 @@ class Resolver:
         return None
 
     def by_role(self, parsed: ParsedPhrase, recent_sides: list[int]) -> Resolution | None:
+        if parsed.name and parsed.description and looks_like_a_name(parsed.name):
+            # "Amina Yusuf, a spokeswoman for ...": a person the desk does not know by that name
+            # is not whoever holds a like post (a misspelt name is found as a typo instead)
+            return None
         text = parsed.description if parsed.name and parsed.description else parsed.text
         wanted = self.gaz.describe(text)
         if wanted.head is None:
