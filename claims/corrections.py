@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from claims import services
 from claims.extraction.figure_reading import ParsedFigure, read_figures
 from claims.models import Claim, ClaimDispute, ClaimLink, Figure, Scope, Side
+from claims.models.claims import figure_text
 from claims.services import DisputeLink, FigureInput, figure_values
 from core.errors import DomainError
 from core.versioning import EditConflict, save_versioned
@@ -128,9 +129,10 @@ def figure_restore(*, claim: Claim, event_id: int, expected_version: int) -> Fig
 @transaction.atomic
 def scope_create(
     *, label: str, kind: str = Scope.Kind.PERIOD, place: str = "", start: date | None = None, end: date | None = None
-) -> Scope:
-    """A scope for figures to count over, made from the figure form. One with the same label and
-    kind already on the desk is that one (no duplicates for a second editor typing the same)."""
+) -> tuple[Scope, bool]:
+    """A scope for figures to count over, made from the figure form or the API, and whether it is
+    new: one with the same label and kind already on the desk is that one (no duplicates for a
+    second editor typing the same)."""
     label = label.strip()
     if not label:
         raise DomainError("Name the scope: the event, or the period and place.", field="scope_label")
@@ -139,13 +141,13 @@ def scope_create(
         raise DomainError("The scope cannot end before it starts.", field="scope_end")
     same = Scope.objects.filter(label__iexact=label, kind=kind).first()
     if same is not None:
-        return same
+        return same, False
     key = base = slugify(label)[:100] or "scope"
     number = 1
     while Scope.objects.filter(key=key).exists():
         number += 1
         key = f"{base}-{number}"
-    return Scope.objects.create(key=key, label=label, kind=kind, place=place.strip(), start=start, end=end)
+    return Scope.objects.create(key=key, label=label, kind=kind, place=place.strip(), start=start, end=end), True
 
 
 # --- Places in disputes --------------------------------------------------------------------------
@@ -219,6 +221,14 @@ class FigurePlan:
     changed: list[tuple[Figure, FigureInput]]
     added: list[FigureInput]
     removed: list[Figure]
+
+    def lines(self) -> list[str]:
+        """The plan in the desk's words, one line per figure."""
+        return [
+            *(f"{figure.label} becomes {figure_input_text(values)}" for figure, values in self.changed),
+            *(f"add {figure_input_text(values)}" for values in self.added),
+            *(f"remove {figure.label}" for figure in self.removed),
+        ]
 
 
 def _from_words(parsed: ParsedFigure, like: Figure | None) -> FigureInput:
@@ -346,3 +356,17 @@ def claim_log_revision(*, claim: Claim, expected_version: int, author: AbstractB
         fields=["revision", "start", "end", "quote", "prefix", "suffix", "figures_disagree"],
     )
     return revised
+
+
+def figure_input_text(values: FigureInput) -> str:
+    """A figure not stored yet, in the desk's words (as Figure.label)."""
+    return figure_text(
+        qualifier=values.qualifier,
+        value=values.value,
+        measure=values.measure,
+        counted=values.counted,
+        whose=values.whose.name if values.whose else None,
+        scope=values.scope.label if values.scope else None,
+        tally=values.tally,
+        as_of=values.as_of.isoformat() if values.as_of else None,
+    )

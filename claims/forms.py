@@ -315,3 +315,89 @@ class AnnotationForm(forms.Form):
     @property
     def is_public(self) -> bool:
         return self.cleaned_data["visibility"] == "public"
+
+
+# --- Correcting a claim: its figures and its places in disputes -------------------------------
+
+NEW_SCOPE = "new"
+
+
+class FigureEditForm(FigureForm):
+    """One figure of a logged claim: the log form's figure row, with the version the editor opened
+    (none for a new figure) and a new scope made in place ("A new scope…" and its label)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    scope = forms.ChoiceField(required=False)
+    scope_label = forms.CharField(max_length=300, required=False, label="New scope: its name")
+    scope_kind = forms.ChoiceField(
+        choices=Scope.Kind.choices, initial=Scope.Kind.PERIOD, required=False, label="Kind of scope"
+    )
+    scope_place = forms.CharField(max_length=300, required=False, label="Place")
+    scope_start = forms.DateField(required=False, widget=DateInput, label="From")
+    scope_end = forms.DateField(required=False, widget=DateInput, label="To")
+
+    def __init__(self, *args: Any, scopes: Collection[Scope] = (), may_add_scope: bool = True, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices: list[Any] = [("", "—")]
+        if may_add_scope:
+            choices.append((NEW_SCOPE, "A new scope…"))
+        self.fields["scope"].choices = [*choices, *((str(s.pk), s.label) for s in scopes)]
+        self.scopes = {str(s.pk): s for s in scopes}
+        self.may_add_scope = may_add_scope
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("empty"):
+            self.add_error("measure", "Say what the figure counts.")
+            self.add_error("value", "Give the number.")
+        scope = data.get("scope") or ""
+        data["new_scope"] = scope == NEW_SCOPE
+        data["scope_kind"] = data.get("scope_kind") or Scope.Kind.PERIOD
+        if scope == NEW_SCOPE and not (data.get("scope_label") or "").strip():
+            self.add_error("scope_label", "Name the new scope: the event, or the period and place.")
+        start, end = data.get("scope_start"), data.get("scope_end")
+        if scope == NEW_SCOPE and start and end and start > end:
+            self.add_error("scope_end", "The scope cannot end before it starts.")
+        data["scope"] = self.scopes.get(scope)
+        return data
+
+    @staticmethod
+    def initial_for(figure: Figure) -> dict[str, Any]:
+        return {
+            "version": figure.version,
+            **{name: getattr(figure, name) for name in ("measure", "counted", "qualifier", "value", "raw", "as_of")},
+            "tally": figure.tally,
+            "whose": figure.whose_id,
+            "scope": str(figure.scope_id or ""),
+        }
+
+
+class PlacementForm(forms.Form):
+    """How a claim sits in one dispute, with the version the editor opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    stance = forms.ChoiceField(choices=ClaimDispute.Stance.choices)
+    blames = forms.ModelChoiceField(
+        queryset=Side.objects.all(),
+        required=False,
+        empty_label="—",
+        label="Blames",
+        help_text="For attribution and ceasefire disputes: the side this claim holds responsible.",
+    )
+
+
+class PlacementAddForm(PlacementForm):
+    """Put a claim in one more dispute."""
+
+    version = None
+    dispute = forms.ChoiceField(label="Dispute")
+
+    def __init__(self, *args: Any, suggested: list[Dispute] = (), others: list[Dispute] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices: list[Any] = [("", "—")]
+        if suggested:
+            choices.append(("Suggested", [(str(d.pk), d.title) for d in suggested]))
+        if others:
+            choices.append(("All disputes, newest activity first", [(str(d.pk), d.title) for d in others]))
+        self.fields["dispute"].choices = choices
+        self.order_fields(["dispute", "stance", "blames"])

@@ -1,6 +1,7 @@
 """The desk's pages. Each views module owns its URL patterns; they are all mounted here."""
 
 from claims.views import (
+    claim_corrections,
     claim_edit,
     claim_pages,
     desk,
@@ -30,6 +31,7 @@ urlpatterns = [
     *disputes.urlpatterns,
     *claim_pages.urlpatterns,
     *claim_edit.urlpatterns,
+    *claim_corrections.urlpatterns,
     *publishing.urlpatterns,
     *notes.urlpatterns,
     *search.urlpatterns,

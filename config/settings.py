@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DisputeKindEnum": "claims.models.disputes.Dispute.Kind",
         "DisputeStatusEnum": "claims.models.disputes.Dispute.Status",
+        "ScopeKindEnum": "claims.models.disputes.Scope.Kind",
         "ClaimStatusEnum": "claims.models.claims.Claim.Status",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.request import Request
@@ -15,8 +17,26 @@ from rest_framework.response import Response
 
 from claims.api.audience import Audience
 from core.api.conditional import ConditionalMixin, PreconditionFailed, version_etag
+from core.api.schema import ClientErrorResponseSerializer
 from core.errors import DomainError
 from core.versioning import EditConflict
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the version you edited, e.g. "v3" (428 without it, 412 when stale).',
+)
+PRECONDITION_ERRORS = {
+    409: OpenApiResponse(ClientErrorResponseSerializer, description="The database refused the change."),
+    412: OpenApiResponse(
+        ClientErrorResponseSerializer,
+        description="Stale If-Match: someone changed the record; the current version is in the ETag header.",
+    ),
+    428: OpenApiResponse(ClientErrorResponseSerializer, description="If-Match missing."),
+}
+CREATE_ERRORS = {409: OpenApiResponse(ClientErrorResponseSerializer, description="The database refused the change.")}
 
 
 class Conflict(exceptions.APIException):

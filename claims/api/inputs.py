@@ -67,6 +67,19 @@ class FigureInputSerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class PlacementUpdateSerializer(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=ClaimDispute.Stance.choices, required=False)
+    blames = SideKeyField(required=False, allow_null=True, help_text="The side's key; null for none.")
+
+
+class ScopeCreateSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=300, help_text="The event, or the period and place.")
+    kind = serializers.ChoiceField(choices=Scope.Kind.choices, default=Scope.Kind.PERIOD)
+    place = serializers.CharField(max_length=300, allow_blank=True, default="")
+    start = serializers.DateField(required=False, allow_null=True, default=None)
+    end = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class DisputeLinkInputSerializer(serializers.Serializer):
     dispute = PublicIdField(queryset=Dispute.objects.active())
     stance = serializers.ChoiceField(choices=ClaimDispute.Stance.choices, default=ClaimDispute.Stance.ASSERTS)

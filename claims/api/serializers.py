@@ -122,12 +122,15 @@ class ClaimRefSerializer(serializers.ModelSerializer):
 
 
 class FigureSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
     whose = SideSerializer(read_only=True, allow_null=True)
     scope = ScopeSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Figure
         fields = [
+            "id",
+            "version",
             "measure",
             "counted",
             "whose",
@@ -203,7 +206,7 @@ class ClaimDisputeRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ClaimDispute
-        fields = ["id", "url", "title", "kind", "stance", "blames"]
+        fields = ["id", "url", "title", "kind", "stance", "blames", "version"]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, placed: ClaimDispute) -> str:

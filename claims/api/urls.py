@@ -27,8 +27,10 @@ routes = [
     ("stories", StoryViewSet, "story"),
 ]
 
+from claims.api.corrections import ScopeViewSet  # noqa: E402 - making a scope is its only operation
 from claims.api.suggestions import StorySuggestionsView  # noqa: E402 - the assistant's one path
 
 urlpatterns: list = [
     path("stories/<uuid:public_id>/suggestions/", StorySuggestionsView.as_view(), name="story-suggestions"),
+    path("scopes/", ScopeViewSet.as_view({"post": "create"}), name="scope-list"),
 ]

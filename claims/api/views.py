@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
@@ -23,7 +23,8 @@ from rest_framework.response import Response
 
 from claims import reviewing, services
 from claims.api import inputs
-from claims.api.base import ApiViewSet
+from claims.api.base import CREATE_ERRORS, IF_MATCH, PRECONDITION_ERRORS, ApiViewSet
+from claims.api.corrections import ClaimCorrectionsMixin
 from claims.api.exports import MAX_EXPORT_ROWS, claim_rows, dispute_rows
 from claims.api.filters import (
     ActorFilter,
@@ -46,24 +47,6 @@ from claims.api.serializers import (
 from claims.models import ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Review, Statement
 from core.api.conditional import expected_version
 from core.api.renderers import CSVRenderer, JSONLDRenderer
-from core.api.schema import ClientErrorResponseSerializer
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description='The ETag of the version you edited, e.g. "v3" (428 without it, 412 when stale).',
-)
-PRECONDITION_ERRORS = {
-    409: OpenApiResponse(ClientErrorResponseSerializer, description="The database refused the change."),
-    412: OpenApiResponse(
-        ClientErrorResponseSerializer,
-        description="Stale If-Match: someone changed the record; the current version is in the ETag header.",
-    ),
-    428: OpenApiResponse(ClientErrorResponseSerializer, description="If-Match missing."),
-}
-CREATE_ERRORS = {409: OpenApiResponse(ClientErrorResponseSerializer, description="The database refused the change.")}
 
 
 class ExportRowsSerializer(serializers.Serializer):
@@ -195,7 +178,7 @@ class DisputeViewSet(ReadViewSet):
     list=extend_schema(summary="Claims", description="Published claims, each anchored to its exact words in a story."),
     retrieve=extend_schema(summary="A claim"),
 )
-class ClaimViewSet(ReadViewSet):
+class ClaimViewSet(ClaimCorrectionsMixin, ReadViewSet):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
 

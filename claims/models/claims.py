@@ -400,22 +400,51 @@ class Figure(Versioned):
     def label(self) -> str:
         """The figure in one line of text, for exports: "at least 60 killed civilians (Azerbaijan)
         in Ganja [increment], as of 2020-10-21". Needs ``whose`` and ``scope`` loaded."""
-        parts = [self.get_qualifier_display(), f"{self.value:,}", self.get_measure_display().lower()]
-        if self.counted != Figure.Counted.UNSPECIFIED:
-            parts.append(self.get_counted_display().lower())
-        text = " ".join(parts)
-        if self.whose_id:
-            text += f" ({self.whose.name})"
-        if self.scope_id:
-            text += f" in {self.scope.label}"
-        if self.tally == Figure.Tally.INCREMENT:
-            text += " [increment]"
-        if self.as_of:
-            text += f", as of {self.as_of.isoformat()}"
-        return text
+        return figure_text(
+            qualifier=self.qualifier,
+            value=self.value,
+            measure=self.measure,
+            counted=self.counted,
+            whose=self.whose.name if self.whose_id else None,
+            scope=self.scope.label if self.scope_id else None,
+            tally=self.tally,
+            as_of=self.as_of.isoformat() if self.as_of else None,
+        )
 
     def comparable_key(self) -> tuple:
         return (self.measure, self.whose_id, self.scope_id)
+
+
+def figure_text(
+    *,
+    qualifier: str,
+    value: int,
+    measure: str,
+    counted: str,
+    whose: str | None,
+    scope: str | None,
+    tally: str,
+    as_of: str | None,
+) -> str:
+    """A figure in one line, from its values (``whose`` and ``scope`` by name): Figure.label, and
+    the claim page's history, which has a figure's values but not the figure."""
+
+    def label(choices: type[models.TextChoices], value: str) -> str:
+        return choices(value).label if value in choices.values else value
+
+    parts = [label(Figure.Qualifier, qualifier), f"{value:,}", label(Figure.Measure, measure).lower()]
+    if counted != Figure.Counted.UNSPECIFIED:
+        parts.append(label(Figure.Counted, counted).lower())
+    text = " ".join(parts)
+    if whose:
+        text += f" ({whose})"
+    if scope:
+        text += f" in {scope}"
+    if tally == Figure.Tally.INCREMENT:
+        text += " [increment]"
+    if as_of:
+        text += f", as of {as_of}"
+    return text
 
 
 class ClaimLink(models.Model):

@@ -22,6 +22,7 @@ from claims.forms import AnnotationForm, ClaimWithdrawForm
 from claims.history import claim_history
 from claims.models import Claim, ClaimDispute, Review
 from claims.services import CLAIM_EDITABLE_FIELDS, editable_claim_fields
+from claims.views.claim_parts import correction_context
 from claims.views.common import paginate
 from claims.views.notes import note_add, notes_context
 from core.diffing import VERSION_SIMILARITY, side_by_side
@@ -96,7 +97,9 @@ def history_page(request: HttpRequest, claim: Claim) -> Page:
     return page
 
 
-def detail_context(request: HttpRequest, claim: Claim, *, note_form: AnnotationForm | None = None) -> dict[str, Any]:
+def detail_context(
+    request: HttpRequest, claim: Claim, *, note_form: AnnotationForm | None = None, bound: dict | None = None
+) -> dict[str, Any]:
     day = claim.said_on or claim.story.published_on
     user = request.user
     editable = editable_claim_fields(user)
@@ -115,12 +118,15 @@ def detail_context(request: HttpRequest, claim: Claim, *, note_form: AnnotationF
         "can_edit": bool(editable),
         "can_restore": editable >= set(CLAIM_EDITABLE_FIELDS),
         "can_publish": user.has_perm("claims.publish_claim"),
+        **correction_context(request, claim, bound),
     }
 
 
 def detail_page(request: HttpRequest, pk: int, *, status: int = 200, **replace: Any) -> HttpResponse:
     """The whole claim page, with ``replace`` (a refused form, say) over its context."""
-    context = detail_context(request, claim_for_page(pk), note_form=replace.pop("note_form", None))
+    context = detail_context(
+        request, claim_for_page(pk), note_form=replace.pop("note_form", None), bound=replace.pop("bound", None)
+    )
     context.update(replace)
     return render(request, "claims/claim_detail.html", context, status=status)
 

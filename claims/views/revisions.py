@@ -49,6 +49,7 @@ def _revisions_page(request: HttpRequest, pk: int, status: int = 200) -> HttpRes
     )
     current = story.current_revision
     items = attention_items(flagged, current) if current and flagged else []
+    disagreeing = list(Claim.objects.figures_disagree().filter(story=story).select_related("speaker").order_by("id"))
     context = {
         "story": story,
         "revisions": revisions,
@@ -57,6 +58,7 @@ def _revisions_page(request: HttpRequest, pk: int, status: int = 200) -> HttpRes
         "diff": diff,
         "changed": any(part.op != "same" for part in diff),
         "items": items,
+        "disagreeing": disagreeing,
         "can_reanchor": request.user.has_perm("claims.change_claim"),
     }
     return render(request, "sources/story_revisions.html", context, status=status)
@@ -87,7 +89,14 @@ def claim_reanchor_view(request: HttpRequest, pk: int, claim_pk: int) -> HttpRes
     except DomainError as error:
         messages.error(request, f"Claim {claim.pk} was not re-anchored: {error.message}")
         return _revisions_page(request, pk, 422)
-    messages.success(request, f"Claim {claim.pk} is anchored to the new text.")
+    if claim.figures_disagree:
+        messages.warning(
+            request,
+            f"Claim {claim.pk} is anchored to the new text, whose numbers differ from its figures: "
+            "decide on its page (listed below).",
+        )
+    else:
+        messages.success(request, f"Claim {claim.pk} is anchored to the new text.")
     return redirect(target)
 
 

@@ -163,9 +163,9 @@ def test_a_withdrawn_claim_is_not_corrected(claim, editor):
 
 def test_a_scope_made_from_the_form_gets_a_key_and_is_not_duplicated():
     ScopeFactory(key="ganja-strike", label="Something else")
-    scope = scope_create(label="Ganja strike", kind="event", place="Ganja")
-    assert scope.key == "ganja-strike-2"
-    assert scope_create(label="ganja STRIKE ", kind="event") == scope
+    scope, created = scope_create(label="Ganja strike", kind="event", place="Ganja")
+    assert scope.key == "ganja-strike-2" and created
+    assert scope_create(label="ganja STRIKE ", kind="event") == (scope, False)
     with pytest.raises(DomainError):
         scope_create(label="  ")
     with pytest.raises(DomainError):

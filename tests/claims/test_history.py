@@ -39,8 +39,8 @@ def test_an_update_shows_each_changed_field_by_name_with_references_named():
 
     assert (entry.what, entry.label, entry.user, entry.version) == ("Claim", "update", "editor", 2)
     assert [(c.name, c.before, c.after) for c in entry.changes] == [
-        ("speaker", "—", "Nikol Pashinyan"),
-        ("status", "unverified", "disputed"),
+        ("Speaker", "—", "Nikol Pashinyan"),
+        ("Status", "Unverified", "Disputed"),
     ]
     assert entry.restorable_event is None  # the current version
 
@@ -66,8 +66,8 @@ def test_an_insert_lists_what_was_set_and_leaves_out_bookkeeping():
 
     assert entry.what == "Place in a dispute"
     assert [(c.name, c.before, c.after) for c in entry.changes] == [
-        ("dispute", "", "Who fired first?"),
-        ("stance", "", "denies"),
+        ("Dispute", "", "Who fired first?"),
+        ("Stance", "", "Denies"),
     ]
 
 
@@ -99,3 +99,66 @@ def test_the_names_wanted_are_those_the_entries_show():
 
     assert records == {"speaker": {4, 5}, "claim": {2}}
     assert users == {3, 6}
+
+
+def test_a_figure_reads_in_words_with_labels_and_no_internal_columns():
+    insert = event(
+        "Figure",
+        "insert",
+        data={
+            "id": 4,
+            "value": 1700,
+            "measure": "houses_damaged",
+            "qualifier": "over",
+            "counted": "buildings",
+            "whose_id": 2,
+            "scope_id": None,
+            "tally": "total",
+            "as_of": "2020-10-21",
+            "low": 1701,
+            "high": None,
+            "claim_id": 9,
+            "version": 1,
+        },
+        pgh_id=20,
+    )
+    update = event(
+        "Figure",
+        "update",
+        data={
+            "id": 4,
+            "value": 1800,
+            "measure": "houses_damaged",
+            "qualifier": "over",
+            "counted": "buildings",
+            "tally": "total",
+            "version": 2,
+            "claim_id": 9,
+        },
+        diff={"value": [1700, 1800], "low": [1701, 1801], "as_of": ["2020-10-21", "2020-10-22"], "version": [1, 2]},
+        pgh_id=21,
+    )
+    names = Names(records={("whose", 2): "Azerbaijan"})
+
+    changed, added = history_entries([update, insert], names, current_version=1, figure_versions={4: 2})
+
+    assert added.summary == "over 1,700 houses damaged buildings (Azerbaijan), as of 21 Oct 2020"
+    assert (added.what, added.action, added.changes) == ("Figure", "added", [])
+    assert [(c.name, c.before, c.after) for c in changed.changes] == [
+        ("As of", "21 Oct 2020", "22 Oct 2020"),
+        ("Value", "1,700", "1,800"),
+    ]
+    assert (added.figure_event, added.figure_version) == (20, 2)  # an earlier version: restorable
+    assert changed.figure_event is None  # the current one
+
+
+def test_a_removed_figure_is_restorable_against_the_version_it_was_removed_at():
+    figure = {"id": 4, "measure": "killed", "qualifier": "exact", "counted": "unspecified", "tally": "total"}
+    deleted = event("Figure", "delete", data={**figure, "value": 7, "version": 3}, pgh_id=31)
+    older = event("Figure", "insert", data={**figure, "value": 6, "version": 1}, pgh_id=30)
+
+    removed, first = history_entries([deleted, older], Names(), current_version=1, figure_versions={4: None})
+
+    assert removed.action == "removed" and removed.summary == "exactly 7 killed"
+    assert (removed.figure_event, removed.figure_version) == (31, 3)
+    assert (first.figure_event, first.figure_version) == (30, 3)

@@ -20,10 +20,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from claims import roles, services
-from claims.forms import AnnotationForm, ClaimEditForm, ClaimLogForm, FigureForm, RestoreForm
+from claims.forms import AnnotationForm, ClaimEditForm, ClaimLogForm, FigureEditForm, FigureForm, RestoreForm
 from claims.forms_inbox import DisputeFilterForm, StoryFilterForm
 from claims.merging import actor_merge
-from claims.models import Annotation, Claim, Dispute, Review
+from claims.models import Annotation, Claim, Dispute, Figure, Review
 from claims.views.reviews import ReviewForm
 from claims.views.search import SearchForm
 from sources.forms import StoryImportForm
@@ -124,6 +124,7 @@ def path_args(everyone) -> dict[str, dict[str, object]]:
     note = services.annotation_add(author=everyone, body="An internal note", claim=claim)
     review = Review.objects.order_by("pk").first()
     merge = actor_merge(survivor=ActorFactory(), duplicate=ActorFactory(), user=everyone)
+    figure = Figure.objects.filter(claim__in=Claim.objects.visible()).order_by("pk").first()
     story = claim.story
     by_prefix = {
         "claims:claim_": {"pk": claim.pk},
@@ -135,6 +136,8 @@ def path_args(everyone) -> dict[str, dict[str, object]]:
         "claims:story_": {"pk": story.pk},
         "claims:suggestion_": {"pk": story.pk},
         "claims:merge_": {"pk": merge.pk},
+        "claims:claim_figure_": {"pk": figure.claim_id, "figure_pk": figure.pk},
+        "claims:claim_placement_": {"pk": claim.pk, "dispute_pk": dispute.pk},
         "claims:claim_reanchor": {"pk": story.pk, "claim_pk": claim.pk},
         "claims:claim_keep_anchor": {"pk": story.pk, "claim_pk": claim.pk},
         "public:dispute": {"public_id": dispute.public_id},
@@ -242,6 +245,20 @@ def valid_forms(everyone, path_args) -> dict[str, tuple[str, str, dict[str, str]
     note = Annotation.objects.get(pk=path_args["claims:note_"]["pk"])
     log = log_data(**{"figures-0-measure": "killed", "figures-0-value": "49", "figures-0-as_of": "2022-09-14"})
     edit = {k: "" if v is None else str(v) for k, v in ClaimEditForm.initial_for(claim).items()}
+    figure = Figure.objects.get(pk=path_args["claims:claim_figure_"]["figure_pk"])
+    figure_data = {
+        f"figure-{figure.pk}-{k}": "" if v is None else str(v) for k, v in FigureEditForm.initial_for(figure).items()
+    }
+    new_figure = {
+        **{k.replace(f"figure-{figure.pk}-", "figure-new-"): v for k, v in figure_data.items()},
+        "figure-new-scope": "new",
+        "figure-new-scope_label": "A scope",
+        "figure-new-scope_kind": "event",
+        "figure-new-scope_start": "2020-10-01",
+        "figure-new-scope_end": "2020-10-02",
+    }
+    placement = claim.dispute_links.order_by("pk").first()
+    prefix = f"place-{placement.dispute_id}"
     return {
         "log claim": ("post", reverse("claims:claim_log", args=[story.pk]), log),
         "edit claim": ("post", reverse("claims:claim_edit", args=[claim.pk]), edit),
@@ -297,6 +314,17 @@ def valid_forms(everyone, path_args) -> dict[str, tuple[str, str, dict[str, str]
             },
         ),
         "merge": ("post", reverse("claims:actor_merge", args=[claim.speaker_id]), {"duplicate": "1"}),
+        "correct figure": (
+            "post",
+            reverse("claims:claim_figure_change", args=[figure.claim_id, figure.pk]),
+            figure_data,
+        ),
+        "add figure with a new scope": ("post", reverse("claims:claim_figure_add", args=[claim.pk]), new_figure),
+        "place in a dispute": (
+            "post",
+            reverse("claims:claim_placement_change", args=[claim.pk, placement.dispute_id]),
+            {f"{prefix}-version": str(placement.version), f"{prefix}-stance": "denies", f"{prefix}-blames": ""},
+        ),
     }
 
 

@@ -28,8 +28,8 @@ def test_editor_edits_a_claim_and_history_records_who_changed_what(client, edito
     assert (claim.status, claim.said_on, claim.version) == ("disputed", date(2020, 10, 21), 2)
     page = text_of(client.get(claim.get_absolute_url()))
     assert re.search(r"Claim changed by editor ?, .* version 2", page)
-    assert "status Unverified Disputed" not in page  # raw values are shown...
-    assert "status unverified disputed" in page  # ...before and after, word by word
+    assert "Status Unverified Disputed" in page  # labelled, as the desk shows them, before and after
+    assert "status unverified disputed" not in page  # not the stored values
 
 
 def test_factchecker_may_change_the_status_but_nothing_else(client, editor, factchecker):
