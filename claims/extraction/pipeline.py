@@ -521,6 +521,76 @@ def _merge_quotes(candidates: list[Candidate]) -> list[Candidate]:
     return merged
 
 
+def _candidate(
+    story: _Story, draft: Draft, resolution: Resolution | None, *, kind_required: bool = True
+) -> Candidate | None:
+    """The candidate a draft makes, its speaker resolved: kind, mode, figures and whose they are.
+    None when it is no kind of claim (unless ``kind_required`` is off: an editor's own selection)."""
+    gaz, text = story.gaz, story.text
+    actor = gaz.actors.get(resolution.actor_id) if resolution and resolution.actor_id else None
+    has_speaker = resolution is not None and (actor is not None or bool(resolution.proposed_name))
+    speaker_side = actor.side_id if actor else None
+    figures = parse_figures(_tokens(story, draft.start, draft.end), text)
+    kind, blamed = _kind(story, draft, has_speaker, figures, speaker_side)
+    if kind is None:
+        if kind_required:
+            return None
+        kind = "statement" if has_speaker else "assertion"
+    mode = draft.mode
+    if not has_speaker and draft.origin == "outlet":
+        mode = Claim.Mode.OUTLET_VOICE
+    elif has_speaker and mode == Claim.Mode.OUTLET_VOICE:
+        mode = Claim.Mode.PARAPHRASE
+    suggestions: list[FigureSuggestion] = []
+    for figure in figures:
+        totals = [n for n, s in enumerate(suggestions) if s.part_of is None]
+        part_of = totals[-1] if figure.part_of_previous and totals else None
+        whose = suggestions[part_of].whose_id if part_of is not None else _whose(story, figure, draft, speaker_side)
+        suggestions.append(
+            FigureSuggestion(
+                measure=figure.measure,
+                counted=figure.counted,
+                value=figure.value,
+                qualifier=figure.qualifier,
+                low=figure.low,
+                high=figure.high,
+                approximate=figure.approximate,
+                tally=figure.tally,
+                raw=figure.raw,
+                start=figure.start,
+                end=figure.end,
+                whose_id=whose,
+                whose=gaz.sides[whose].name if whose in gaz.sides else None,
+                part_of=part_of,
+            )
+        )
+    candidate = Candidate(
+        start=draft.start,
+        end=draft.end,
+        quote=text[draft.start : draft.end],
+        kind=kind,
+        mode=mode,
+        origin=draft.origin,
+        paragraph=draft.paragraph,
+        cue=draft.cue,
+        figures=suggestions,
+        via=list(draft.via),
+        blames_id=blamed,
+        blames=gaz.sides[blamed].name if blamed in gaz.sides else None,
+    )
+    if draft.speaker is not None:
+        candidate.speaker = draft.speaker.text
+        candidate.speaker_start, candidate.speaker_end = draft.speaker.start, draft.speaker.end
+    if resolution is not None:
+        candidate.speaker_method = resolution.method
+        candidate.speaker_score = resolution.score
+        if actor is not None:
+            candidate.actor_id, candidate.actor_name = actor.id, actor.name
+        else:
+            candidate.proposed_actor = resolution.proposal(gaz)
+    return candidate
+
+
 def extract(text: str, *, published_on: date | None = None, gaz: Gazetteer | None = None) -> list[Candidate]:
     """Claim candidates in ``text``, in text order. Reads the database; writes nothing."""
     gaz = gaz or gazetteer()
@@ -528,66 +598,9 @@ def extract(text: str, *, published_on: date | None = None, gaz: Gazetteer | Non
     drafts = find_drafts(story.layout)
     candidates: list[Candidate] = []
     for draft, resolution, _parsed in _resolve_speakers(story, drafts):
-        actor = gaz.actors.get(resolution.actor_id) if resolution and resolution.actor_id else None
-        has_speaker = resolution is not None and (actor is not None or bool(resolution.proposed_name))
-        speaker_side = actor.side_id if actor else None
-        figures = parse_figures(_tokens(story, draft.start, draft.end), text)
-        kind, blamed = _kind(story, draft, has_speaker, figures, speaker_side)
-        if kind is None:
-            continue
-        mode = draft.mode
-        if not has_speaker and draft.origin == "outlet":
-            mode = Claim.Mode.OUTLET_VOICE
-        elif has_speaker and mode == Claim.Mode.OUTLET_VOICE:
-            mode = Claim.Mode.PARAPHRASE
-        suggestions: list[FigureSuggestion] = []
-        for figure in figures:
-            totals = [n for n, s in enumerate(suggestions) if s.part_of is None]
-            part_of = totals[-1] if figure.part_of_previous and totals else None
-            whose = suggestions[part_of].whose_id if part_of is not None else _whose(story, figure, draft, speaker_side)
-            suggestions.append(
-                FigureSuggestion(
-                    measure=figure.measure,
-                    counted=figure.counted,
-                    value=figure.value,
-                    qualifier=figure.qualifier,
-                    low=figure.low,
-                    high=figure.high,
-                    approximate=figure.approximate,
-                    tally=figure.tally,
-                    raw=figure.raw,
-                    start=figure.start,
-                    end=figure.end,
-                    whose_id=whose,
-                    whose=gaz.sides[whose].name if whose in gaz.sides else None,
-                    part_of=part_of,
-                )
-            )
-        candidate = Candidate(
-            start=draft.start,
-            end=draft.end,
-            quote=text[draft.start : draft.end],
-            kind=kind,
-            mode=mode,
-            origin=draft.origin,
-            paragraph=draft.paragraph,
-            cue=draft.cue,
-            figures=suggestions,
-            via=list(draft.via),
-            blames_id=blamed,
-            blames=gaz.sides[blamed].name if blamed in gaz.sides else None,
-        )
-        if draft.speaker is not None:
-            candidate.speaker = draft.speaker.text
-            candidate.speaker_start, candidate.speaker_end = draft.speaker.start, draft.speaker.end
-        if resolution is not None:
-            candidate.speaker_method = resolution.method
-            candidate.speaker_score = resolution.score
-            if actor is not None:
-                candidate.actor_id, candidate.actor_name = actor.id, actor.name
-            else:
-                candidate.proposed_actor = resolution.proposal(gaz)
-        candidates.append(candidate)
+        candidate = _candidate(story, draft, resolution)
+        if candidate is not None:
+            candidates.append(candidate)
     candidates = _merge_quotes(candidates)
     for candidate in candidates:
         candidate.quote = text[candidate.start : candidate.end]
@@ -599,3 +612,41 @@ def extract(text: str, *, published_on: date | None = None, gaz: Gazetteer | Non
             continue
         unique.append(candidate)
     return unique
+
+
+# How far (in characters) an attribution may lie from words an editor selected outside any
+# candidate and still give them its speaker: about a short paragraph.
+NEAREST_ATTRIBUTION = 400
+
+
+def read_span(
+    text: str, start: int, end: int, *, published_on: date | None = None, gaz: Gazetteer | None = None
+) -> Candidate:
+    """What the assistant reads in words an editor selected (``text[start:end]``): their figures,
+    read as a suggestion's are, and the speaker of the nearest attribution: the candidate span the
+    selection overlaps most, else the closest one in the same paragraph within
+    ``NEAREST_ATTRIBUTION`` characters. Reads the database; writes nothing."""
+    if not 0 <= start < end <= len(text):
+        raise ValueError("The span is not inside the text.")
+    gaz = gaz or gazetteer()
+    story = _Story(text, published_on, gaz)
+    resolved = _resolve_speakers(story, find_drafts(story.layout))
+
+    def overlap(draft: Draft) -> int:
+        return min(end, draft.end) - max(start, draft.start)
+
+    def distance(draft: Draft) -> int:
+        return max(draft.start - end, start - draft.end, 0)
+
+    paragraph = next((p.index for p in story.layout.paragraphs if p.start <= start < p.end), None)
+    best = max(resolved, key=lambda r: overlap(r[0]), default=None)
+    if best is None or overlap(best[0]) <= 0:
+        near = [r for r in resolved if r[0].paragraph == paragraph and distance(r[0]) <= NEAREST_ATTRIBUTION]
+        best = min(near, key=lambda r: distance(r[0]), default=None)
+    if best is None:
+        draft, resolution = Draft(start, end, "outlet", Claim.Mode.PARAPHRASE, paragraph or 0, start, end), None
+    else:
+        draft, resolution = replace(best[0], start=start, end=end), best[1]
+    candidate = _candidate(story, draft, resolution, kind_required=False)
+    assert candidate is not None  # kind_required=False always gives one
+    return candidate

@@ -12,15 +12,18 @@ from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import services
 from claims.extraction.matching import suggested_disputes
+from claims.extraction.offers import FINGERPRINT, suggestions_offered
+from claims.extraction.prefill import Prefill, candidate_prefill, selection_prefill
 from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
 from claims.highlighting import highlighted_body, legend
 from claims.models import Actor, Claim, Dispute
 from claims.views.common import paginate
 from core.errors import DomainError
+from core.numbers import whole_number
 from sources.models import Story
 
 CLAIMS_PER_PAGE = 50
@@ -91,10 +94,20 @@ def reader_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     }
 
 
-def _new_log_forms(story: Story, *, initial: dict[str, Any] | None = None) -> tuple[ClaimLogForm, Any]:
-    suggested, others = dispute_choice_lists(story)
+def _new_log_forms(story: Story, *, prefill: Prefill | None = None) -> tuple[ClaimLogForm, Any]:
+    """An unbound log form: empty but for the story's date, or prefilled (claims.extraction.prefill)."""
+    initial = prefill.initial if prefill else {"said_on": story.published_on}
+    speaker = _speaker_or_none(initial.get("speaker") or "")
+    suggested, others = dispute_choice_lists(story, speaker=speaker, quote=initial.get("quote") or "")
+    if prefill and prefill.dispute and all(d.pk != prefill.dispute.pk for d in suggested):
+        suggested.insert(0, prefill.dispute)  # the assistant's confident match is offered first
+        others = [d for d in others if d.pk != prefill.dispute.pk]
     form = ClaimLogForm(initial=initial, suggested=suggested, others=others, auto_id="log_%s")
-    return form, FigureFormSet(prefix="figures")
+    form.proposed_actor = prefill.proposed_actor if prefill else None
+    figure_forms = FigureFormSet(
+        prefix="figures", initial=prefill.figures[: FigureFormSet.max_num] if prefill else None
+    )
+    return form, figure_forms
 
 
 @require_GET
@@ -203,14 +216,71 @@ def claim_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{story.get_absolute_url()}#claim-{claim.pk}")
 
 
+def _selection(story: Story, raw_start: str | None, raw_end: str | None) -> tuple[int, int] | None:
+    """The span ``start``..``end`` (code points) of the story's text, its outer spaces left out;
+    None when it is not a span of words inside the text."""
+    body = story.current_revision.body if story.current_revision else ""
+    start, end = whole_number(raw_start), whole_number(raw_end)
+    if start is None or end is None or not 0 <= start < end <= len(body):
+        return None
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+@require_GET
+@login_required
+@permission_required(["claims.add_claim", "claims.add_claimdispute"], raise_exception=True)
+def claim_log_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The log form prefilled for the words ``?start=&end=`` of the story (code points), or for an
+    offered suggestion (``?suggestion=<fingerprint>``, "Edit first"): htmx gets the form alone, a
+    plain request the reader with it. Reads only; a span or suggestion not found: 400 or 404 and
+    the empty form, saying why."""
+    story = get_object_or_404(Story.objects.select_related("outlet", "current_revision"), pk=pk)
+    prefill, error, status = None, None, 200
+    if "suggestion" in request.GET:
+        fingerprint = request.GET["suggestion"]
+        candidate = suggestions_offered(story).find(fingerprint) if FINGERPRINT.match(fingerprint) else None
+        if candidate is None:
+            error, status = (
+                "That suggestion is no longer offered: it was logged or dismissed, or the text changed.",
+                404,
+            )
+        else:
+            prefill = candidate_prefill(candidate, story)
+    elif "start" in request.GET or "end" in request.GET:
+        span = _selection(story, request.GET.get("start"), request.GET.get("end"))
+        if span is None:
+            error, status = "Those words are not in the story's text: select them again.", 400
+        else:
+            prefill = selection_prefill(story, start=span[0], end=span[1])
+    form, figure_forms = _new_log_forms(story, prefill=prefill)
+    return _render_log_form(request, story, form, figure_forms, status=status, error=error)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """``stories/<pk>/claims/new/``: the prefilled form (GET) or logging the claim (POST)."""
+    view = claim_log_form if request.method == "GET" else claim_log_view
+    return view(request, pk)
+
+
 def _render_log_form(
-    request: HttpRequest, story: Story, form: ClaimLogForm, figure_forms: Any, *, status: int
+    request: HttpRequest,
+    story: Story,
+    form: ClaimLogForm,
+    figure_forms: Any,
+    *,
+    status: int,
+    error: str | None = None,
 ) -> HttpResponse:
     if request.htmx:
-        context = {"story": story, "form": form, "figure_forms": figure_forms, "can_log": True}
+        context = {"story": story, "form": form, "figure_forms": figure_forms, "can_log": True, "log_error": error}
         return render(request, "claims/_claim_log_form.html", context, status=status)
     context = reader_context(request, story)
-    context.update(form=form, figure_forms=figure_forms, log_open=True)
+    context.update(form=form, figure_forms=figure_forms, log_open=True, log_error=error)
     return render(request, "claims/story_detail.html", context, status=status)
 
 
@@ -240,7 +310,7 @@ def dispute_options(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("stories/<int:pk>/", story_detail, name="story_detail"),
-    path("stories/<int:pk>/claims/new/", claim_log_view, name="claim_log"),
+    path("stories/<int:pk>/claims/new/", claim_new, name="claim_log"),
     path("stories/<int:pk>/dispute-options/", dispute_options, name="dispute_options"),
     path("speakers/options/", speaker_options, name="speaker_options"),
 ]

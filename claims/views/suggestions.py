@@ -9,7 +9,6 @@ only: the server runs the assistant again and never trusts offsets or fields fro
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate
+from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE
 from claims.extraction.offers import (
     Offer,
     SuggestionNotOffered,
@@ -45,35 +44,6 @@ def _story(pk: int) -> Story:
     return get_object_or_404(Story.objects.select_related("outlet", "current_revision"), pk=pk)
 
 
-def _prefill(candidate: Candidate) -> dict[str, Any]:
-    """What the reader's "Log a claim" form gets when the editor chooses to edit a suggestion first."""
-    statement = candidate.statement_matches[0] if candidate.statement_matches else None
-    dispute = candidate.dispute_matches[0] if candidate.dispute_matches else None
-    return {
-        "quote": candidate.quote,
-        "start": candidate.start,
-        "mode": candidate.mode,
-        "speaker": candidate.actor_name or "",
-        "statement": statement["id"] if statement and statement["score"] >= STATEMENT_CONFIDENCE else "",
-        "via": candidate.via[0]["id"] if candidate.via else "",
-        "dispute": dispute["id"] if dispute and dispute["score"] >= DISPUTE_CONFIDENCE else "",
-        "stance": "denies" if candidate.kind == "denial" else "asserts",
-        "blames": candidate.blames_id or "",
-        "figures": [
-            {
-                "measure": f.measure,
-                "qualifier": f.qualifier,
-                "value": f.value,
-                "counted": f.counted,
-                "whose": f.whose_id or "",
-                "tally": f.tally,
-                "raw": f.raw,
-            }
-            for f in candidate.figures
-        ],
-    }
-
-
 def _bounds(low: int | None, high: int | None) -> str:
     if low is not None and low == high:
         return f"{low:,}"
@@ -94,7 +64,6 @@ def _items(offer: Offer) -> list[dict[str, Any]]:
                 "candidate": candidate,
                 "fingerprint": candidate.fingerprint,
                 "anchor": f"suggestion-{candidate.fingerprint[:12]}",
-                "prefill": json.dumps(_prefill(candidate)),
                 "kind_label": KIND_LABELS.get(candidate.kind, candidate.kind),
                 "figures": [
                     {

@@ -80,25 +80,38 @@
     if (field) field.value = value;
   }
 
-  function fillForm() {
+  function focusForm(fieldName) {
     const form = document.getElementById("log-claim-form");
-    if (!form || current === null) return;
-    setField(form, "quote", current.quote);
-    setField(form, "prefix", current.prefix);
-    setField(form, "suffix", current.suffix);
-    setField(form, "start_hint", String(current.start));
-    setField(form, "occurrence", "");
-    form.dataset.filled = "1";
-    document.body.dispatchEvent(new CustomEvent("quote-selected", { bubbles: true }));
+    if (!form) return;
     const section = document.getElementById("log-claim");
     if (section) section.scrollIntoView({ block: "start" });
-    const speaker = form.elements.namedItem("speaker");
-    if (speaker) speaker.focus({ preventScroll: true });
+    const field = form.elements.namedItem(fieldName);
+    if (field && field.focus) field.focus({ preventScroll: true });
+  }
+
+  // "Log claim": the server prefills the form for the selected words (the date, the figures it
+  // reads in them, the speaker of the nearest attribution, the best dispute). Without htmx the
+  // whole reader comes back with the prefilled form.
+  function openForm() {
+    const form = document.getElementById("log-claim-form");
+    if (!form) return;
+    if (current === null) {
+      focusForm("quote");
+      return;
+    }
+    const url = form.getAttribute("action") + "?start=" + current.start + "&end=" + current.end;
+    if (!window.htmx) {
+      window.location.assign(url + "#log-claim");
+      return;
+    }
+    window.htmx.ajax("GET", url, { target: "#log-claim-form", swap: "outerHTML" }).then(function () {
+      focusForm("speaker");
+    });
   }
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("#log-claim-button")) {
-      fillForm();
+      openForm();
       return;
     }
     const mark = event.target.closest("#story-body mark[data-claim]");
@@ -191,8 +204,163 @@
     pickedDispute = null;
   });
 
+  // --- Choosing words with the keyboard --------------------------------------------------------
+  // With the story text focused (Tab to it): → and ← select the next or previous word, ↓ and ↑
+  // the next or previous sentence; with Shift they move the end of the selection by a word or a
+  // sentence instead; Enter (or L) opens the log form for the words, Esc clears them. Boundaries
+  // come from Intl.Segmenter, offsets here are UTF-16 units of the text (readSelection converts
+  // the resulting DOM selection to code points, as for a mouse selection).
+  const segmenters = {};
+
+  function segments(text, granularity) {
+    if (!segmenters[granularity]) segmenters[granularity] = new Intl.Segmenter(undefined, { granularity: granularity });
+    const found = [];
+    for (const part of segmenters[granularity].segment(text)) {
+      if (granularity === "word" ? part.isWordLike : part.segment.trim() !== "") {
+        const lead = part.segment.length - part.segment.trimStart().length;
+        found.push({ start: part.index + lead, end: part.index + part.segment.trimEnd().length });
+      }
+    }
+    return found;
+  }
+
+  // The DOM position of UTF-16 offset `units` in root's text.
+  function position(root, units) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    let node = walker.nextNode();
+    let last = null;
+    while (node) {
+      if (units <= seen + node.data.length) return [node, units - seen];
+      seen += node.data.length;
+      last = node;
+      node = walker.nextNode();
+    }
+    return last ? [last, last.data.length] : [root, 0];
+  }
+
+  // The current selection inside root as UTF-16 offsets {start, end}, or null.
+  function unitsSelected(root) {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0) return null;
+    const range = selection.getRangeAt(0);
+    if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
+    const before = document.createRange();
+    before.setStart(root, 0);
+    before.setEnd(range.startContainer, range.startOffset);
+    const start = before.toString().length;
+    return { start: start, end: start + range.toString().length };
+  }
+
+  function select(root, start, end) {
+    const from = position(root, start);
+    const to = position(root, end);
+    window.getSelection().setBaseAndExtent(from[0], from[1], to[0], to[1]);
+  }
+
+  function moveSelection(root, key, extend) {
+    const text = root.textContent;
+    const here = unitsSelected(root) || { start: 0, end: 0 };
+    const collapsed = here.start === here.end;
+    const granularity = key === "ArrowLeft" || key === "ArrowRight" ? "word" : "sentence";
+    const forward = key === "ArrowRight" || key === "ArrowDown";
+    const parts = segments(text, granularity);
+    if (!parts.length) return;
+    if (!extend) {
+      // select the next (or previous) word or sentence; from a caret, the one at or after it
+      let part;
+      if (forward) {
+        part = parts.find((p) => (collapsed ? p.end > here.start : p.start >= here.end)) || parts[parts.length - 1];
+      } else {
+        part = parts.slice().reverse().find((p) => p.end <= here.start) || parts[0];
+      }
+      select(root, part.start, part.end);
+      return;
+    }
+    let start = here.start;
+    let end = here.end;
+    if (collapsed) {
+      const first = parts.find((p) => p.end > start) || parts[parts.length - 1];
+      start = first.start;
+      end = first.end;
+    } else if (forward) {
+      const next = parts.find((p) => p.end > end);
+      if (next) end = next.end;
+    } else {
+      // shrink: end at the previous boundary, never before the first word or sentence chosen
+      const previous = parts.slice().reverse().find((p) => p.end < end && p.end > start);
+      if (previous) end = previous.end;
+    }
+    select(root, start, end);
+  }
+
+  const SELECTION_KEYS = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"];
+
+  document.addEventListener("keydown", function (event) {
+    const root = storyBody();
+    if (!root || event.target !== root || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (SELECTION_KEYS.includes(event.key)) {
+      event.preventDefault();
+      moveSelection(root, event.key, event.shiftKey);
+    } else if (event.key === "Escape") {
+      window.getSelection().removeAllRanges();
+      current = null;
+      showState();
+    } else if (event.key === "Enter" && document.getElementById("log-claim-form")) {
+      event.preventDefault();
+      current = readSelection() || current;
+      openForm();
+    }
+  });
+
+  // --- One key from anywhere in the reader: L opens the log form ----------------------------
+  // (for the words selected, if any). Single-key shortcuts can be turned off (WCAG 2.1.4): the
+  // choice is kept in this browser.
+  const SHORTCUTS_OFF = "claimdesk.reader.shortcuts-off";
+
+  function shortcutsOn() {
+    try {
+      return window.localStorage.getItem(SHORTCUTS_OFF) !== "1";
+    } catch (error) {
+      return true;
+    }
+  }
+
+  function typing(target) {
+    return target.closest && target.closest("input, textarea, select, [contenteditable]") !== null;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "l" && event.key !== "L") return;
+    if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+    if (event.target !== storyBody() && !shortcutsOn()) return;
+    if (!document.getElementById("log-claim-form")) return;
+    event.preventDefault();
+    openForm();
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.id !== "reader-shortcuts") return;
+    try {
+      if (event.target.checked) window.localStorage.removeItem(SHORTCUTS_OFF);
+      else window.localStorage.setItem(SHORTCUTS_OFF, "1");
+    } catch (error) {
+      // storage refused (private mode): the choice lasts for this page only
+    }
+  });
+
+  // Enter in the quote saves too, as in the form's one-line fields (Shift+Enter: a new line).
+  document.addEventListener("keydown", function (event) {
+    if (event.target.id !== "log_quote" || event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    const form = event.target.form;
+    form.requestSubmit(form.querySelector("button.default-submit"));
+  });
+
   window.addEventListener("hashchange", showTarget);
   document.addEventListener("DOMContentLoaded", function () {
+    const toggle = document.getElementById("reader-shortcuts");
+    if (toggle) toggle.checked = shortcutsOn();
     showState();
     showTarget();
   });

@@ -1,6 +1,6 @@
 // The claim assistant in the story reader: mark each suggestion's words in the story text (drawn
 // differently from logged claims), link marks and panel items both ways, and "Edit first", which
-// fills the reader's "Log a claim" form with the suggestion instead of logging it at once.
+// opens the reader's "Log a claim" form filled with the suggestion instead of logging it at once.
 //
 // Offsets from the server count Unicode code points; DOM text nodes count UTF-16 units, so they
 // are converted here. Marks only wrap existing text nodes: the text of #story-body stays exactly
@@ -9,7 +9,6 @@
 
 (function () {
   const MARK = "suggestion-mark";
-  const CONTEXT = 32;
 
   function storyBody() {
     return document.getElementById("story-body");
@@ -82,13 +81,10 @@
     if (!root) return;
     clearMarks(root);
     if (!list) return;
-    const form = document.getElementById("log-claim-form");
     list.querySelectorAll("li.suggestion[data-start][data-end]").forEach(function (item) {
       const start = parseInt(item.dataset.start, 10);
       const end = parseInt(item.dataset.end, 10);
       if (Number.isInteger(start) && Number.isInteger(end) && start < end) wrap(root, start, end, item);
-      const edit = item.querySelector(".suggestion-edit");
-      if (edit) edit.hidden = !form;
     });
   }
 
@@ -105,44 +101,17 @@
     return { item: item, marks: marks };
   }
 
-  function setField(form, name, value) {
-    const field = form.elements.namedItem(name);
-    if (!field || value === undefined || value === null) return;
-    field.value = String(value);
-  }
-
-  function editFirst(item) {
-    const form = document.getElementById("log-claim-form");
-    const root = storyBody();
-    if (!form || !root) return;
-    let data;
-    try {
-      data = JSON.parse(item.dataset.prefill);
-    } catch (error) {
-      return;
-    }
-    const chars = Array.from(root.textContent);
-    const start = parseInt(item.dataset.start, 10);
-    const end = parseInt(item.dataset.end, 10);
-    setField(form, "quote", data.quote);
-    setField(form, "prefix", chars.slice(Math.max(0, start - CONTEXT), start).join(""));
-    setField(form, "suffix", chars.slice(end, end + CONTEXT).join(""));
-    setField(form, "start_hint", start);
-    setField(form, "occurrence", "");
-    ["mode", "speaker", "statement", "via", "dispute", "stance", "blames"].forEach(function (name) {
-      setField(form, name, data[name]);
+  // "Edit first": the server fills the reader's log form with the suggestion, every figure a row
+  // (the link's own target, the reader with that form, is the way without JavaScript).
+  function editFirst(link) {
+    if (!window.htmx || !document.getElementById("log-claim-form")) return false;
+    window.htmx.ajax("GET", link.href, { target: "#log-claim-form", swap: "outerHTML" }).then(function () {
+      const section = document.getElementById("log-claim");
+      if (section) section.scrollIntoView({ block: "start" });
+      const quote = document.getElementById("log_quote");
+      if (quote) quote.focus({ preventScroll: true });
     });
-    (data.figures || []).forEach(function (figure, index) {
-      Object.keys(figure).forEach(function (key) {
-        setField(form, "figures-" + index + "-" + key, figure[key]);
-      });
-    });
-    form.dataset.filled = "1";
-    document.body.dispatchEvent(new CustomEvent("quote-selected", { bubbles: true }));
-    const section = document.getElementById("log-claim");
-    if (section) section.scrollIntoView({ block: "start" });
-    const quote = form.elements.namedItem("quote");
-    if (quote) quote.focus({ preventScroll: true });
+    return true;
   }
 
   document.addEventListener("click", function (event) {
@@ -167,7 +136,7 @@
       return;
     }
     const edit = event.target.closest(".suggestion-edit");
-    if (edit) editFirst(edit.closest(".suggestion"));
+    if (edit && editFirst(edit)) event.preventDefault();
   });
 
   // The panel arrives by htmx after the page; the story text is swapped after a claim is logged.

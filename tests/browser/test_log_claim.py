@@ -83,6 +83,7 @@ def test_editor_logs_a_claim_from_a_selection_and_sees_it_highlighted_and_on_the
     # the speaker field finds Nikol Pashinyan from another spelling of his name
     speaker = form.get_by_label("Speaker")
     expect(speaker).to_be_focused()
+    speaker.fill("")
     speaker.press_sequentially("Pashinian", delay=30)
     expect(page.locator("#speaker-options option[value='Nikol Pashinyan']")).to_have_count(1)
     speaker.fill("Nikol Pashinyan")
@@ -102,7 +103,7 @@ def test_editor_logs_a_claim_from_a_selection_and_sees_it_highlighted_and_on_the
     figure.get_by_label("As written").fill("834 of their troops")
 
     page.evaluate("window.__stillTheSamePage = true")
-    form.get_by_role("button", name="Save claim").click()
+    form.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#log-claim-form .message.success")).to_contain_text("Claim logged")
     assert page.evaluate("window.__stillTheSamePage") is True  # saved with htmx, no reload
 
@@ -154,9 +155,9 @@ def test_offsets_count_code_points_not_utf16_units(live_server, page, login, see
     page.get_by_role("button", name="Log claim").click()
     form = page.locator("#log-claim-form")
     second = body.index("\U0001d4b3 said 5 died.", 5)
-    assert form.locator("input[name=start_hint]").input_value() == str(second)
+    expect(form.locator("input[name=start_hint]")).to_have_value(str(second))  # the prefilled form arrives
     form.get_by_label("Mode").select_option("outlet_voice")
-    form.get_by_role("button", name="Save claim").click()
+    form.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#log-claim-form .message.success")).to_be_visible()
     claim = Claim.objects.get(story=story)
     assert claim.start == second and claim.quote == "\U0001d4b3 said 5 died."
@@ -173,11 +174,11 @@ def test_bad_input_shows_errors_in_the_form_and_saves_nothing(live_server, page,
     form = page.locator("#log-claim-form")
     form.get_by_label("Quote").fill("Words that are nowhere in this story")
     form.get_by_label("Speaker").fill("Nobody Atall")
-    form.get_by_role("button", name="Save claim").click()
+    form.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#log-claim-form")).to_contain_text("No speaker called “Nobody Atall”")
     form.get_by_label("Speaker").fill("")
     form.get_by_label("Mode").select_option("outlet_voice")
-    form.get_by_role("button", name="Save claim").click()
+    form.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#log-claim-form")).to_contain_text("The quote was not found in the story text.")
     assert Claim.objects.count() == before
     # 422 responses are expected here; nothing else may complain

@@ -65,7 +65,8 @@ FORMS = [
 ]  # fmt: skip
 # Parameters views read straight from the request, and the figure formset's management fields.
 RAW_NAMES = [
-    "duplicate", "supersedes", "fingerprint", "quote", "start", "version", "current_version", "resolve",
+    "duplicate", "supersedes", "fingerprint", "quote", "start", "end", "suggestion", "version", "current_version",
+    "resolve",
     "publish", "rev", "page", "claims", "panel", "part", "by", "internal", "list", "speaker", "q",
     "dispute", "event", "reason", "username", "password", "next", "cursor", "figures-TOTAL_FORMS",
     "figures-INITIAL_FORMS", "figures-MIN_NUM_FORMS", "figures-MAX_NUM_FORMS",

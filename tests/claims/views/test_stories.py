@@ -290,15 +290,18 @@ def test_add_another_figure_adds_a_row_and_saves_nothing(client, editor, seeded)
     assert Claim.objects.count() == before
 
 
-def test_log_claim_is_post_only_and_csrf_protected(editor, seeded):
+def test_log_claim_writes_only_on_post_and_is_csrf_protected(editor, seeded):
     from django.test import Client
 
     story = Story.objects.get(key=PASHINIAN_STORY)
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(editor)
     url = reverse("claims:claim_log", args=[story.pk])
-    assert strict.get(url).status_code == 405
+    before = Claim.objects.count()
+    assert strict.get(url).status_code == 200  # the (empty) form, nothing logged
+    assert strict.put(url, log_data()).status_code == 405
     assert strict.post(url, log_data()).status_code == 403
+    assert Claim.objects.count() == before
     page = strict.get(story.get_absolute_url()).content.decode()
     form = page.split('id="log-claim-form"')[1].split("</form>")[0]
     assert 'name="csrfmiddlewaretoken"' in form
