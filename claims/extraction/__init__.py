@@ -15,12 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from claims.extraction.matching import Matcher, Query, Reprint, find_reprints, reprint_positions
+from claims.extraction.matching import Matcher, Query, Reprint, find_reprints, reprint_positions, setting_of
 from claims.extraction.pipeline import CANDIDATE_KINDS, Candidate, FigureSuggestion, extract
 
 # Scores at or above these are confident enough to prefill when a suggestion is accepted.
 STATEMENT_CONFIDENCE = 0.6
 DISPUTE_CONFIDENCE = 0.5
+# Disputes scoring below this are not offered at all, not even listed (calibrated on the seeds and
+# the development set: docs/assistant.md): the same bar as prefilling, so what is listed is what
+# the panel shows. "No dispute" is the normal answer for a story from a war the desk has none for.
+DISPUTE_OFFER = DISPUTE_CONFIDENCE
 
 __all__ = ["CANDIDATE_KINDS", "Candidate", "FigureSuggestion", "Suggestions", "extract", "match", "suggest"]
 
@@ -38,18 +42,22 @@ def match(
     story_id: int | None = None,
     reprints: list[Reprint] | None = None,
     exclude_overlapping: bool = False,
+    text: str = "",
 ) -> None:
     """Fill each candidate's statement and dispute matches (best first, with reasons), loading
     what the scores need once for all the candidates.
 
     With ``exclude_overlapping`` the story's own claims over the same words are left out (the
-    candidate must not find itself when measured against the curated claims).
+    candidate must not find itself when measured against the curated claims). ``text`` is the
+    story's: its places and sides say where the candidates are (else the candidates' own words).
+    Only disputes about the same event are offered, and only from ``DISPUTE_OFFER`` up.
     """
     from claims.models import Claim
 
     own: list[tuple[int, int, int]] = []
     if exclude_overlapping and story_id is not None:
         own = list(Claim.objects.filter(story_id=story_id).values_list("id", "start", "end"))
+    setting = setting_of(text or "\n".join(c.quote for c in candidates))
     queries = [
         Query(
             text=c.quote,
@@ -61,6 +69,7 @@ def match(
             measures={f.measure for f in c.figures},
             exclude={cid for cid, s, e in own if min(e, c.end) - max(s, c.start) > 0},
             reprint_of=reprint_positions(c.quote, reprints or []),
+            setting=setting,
         )
         for c in candidates
     ]
@@ -71,7 +80,8 @@ def match(
         statements = matcher.statements(query)
         candidate.statement_matches = [m.as_json() for m in statements]
         confident = [m.id for m in statements[:1] if m.score >= STATEMENT_CONFIDENCE]
-        candidate.dispute_matches = [m.as_json() for m in matcher.disputes_for(query, confident)]
+        disputes = matcher.disputes_for(query, confident)
+        candidate.dispute_matches = [m.as_json() for m in disputes if m.score >= DISPUTE_OFFER]
 
 
 def suggest(
@@ -81,5 +91,5 @@ def suggest(
     candidates = extract(text, published_on=published_on)
     reprints = find_reprints(text, exclude_story=story_id) if with_matches else []
     if with_matches:
-        match(candidates, published_on=published_on, story_id=story_id, reprints=reprints)
+        match(candidates, published_on=published_on, story_id=story_id, reprints=reprints, text=text)
     return Suggestions(candidates, reprints)

@@ -260,6 +260,9 @@ class Precision:
     country_for_its_official: int = 0  # not counted false: "Vestria said", the gold naming its official
     disputes: Errors = field(default_factory=Errors)
     statements: Errors = field(default_factory=Errors)
+    # The other side of the coin: of the candidates whose words belong to a dispute, how many are
+    # offered that dispute first.
+    disputes_offered: Ratio = field(default_factory=Ratio)
 
     def judge(
         self,
@@ -282,6 +285,8 @@ class Precision:
                 offered is not None and offered["id"] not in disputes,
                 f"{label}: offered {offered['label'] if offered else ''!r} ({offered['score'] if offered else 0})",
             )
+            if disputes:
+                self.disputes_offered.add(offered is not None and offered["id"] in disputes, label)
         if statements is not None:
             from claims.extraction import STATEMENT_CONFIDENCE
 
@@ -297,6 +302,11 @@ class Precision:
             "country_for_its_official": self.country_for_its_official,
             "false_dispute_matches": self.disputes.as_dict(),
             "false_statement_matches": self.statements.as_dict(),
+            "own_dispute_offered": {
+                "value": round(self.disputes_offered.value, 3),
+                "right": self.disputes_offered.right,
+                "total": self.disputes_offered.total,
+            },
         }
 
 
@@ -414,9 +424,11 @@ def evaluate(dataset: Path | None = None, *, with_extracted_versions: bool = Tru
     gold_by_story = load_gold({row["key"] for row in data.get("claims", [])})
     report = Report()
     all_gold: list[Gold] = []
+    bodies: dict[int, str] = {}
     stories = Story.objects.filter(key__in=story_keys).select_related("current_revision").order_by("key")
     for story in stories:
         text = story.current_revision.body
+        bodies[story.id] = text
         gold = gold_by_story.get(story.id, [])
         all_gold.extend(gold)
         began = time.perf_counter()
@@ -463,7 +475,13 @@ def evaluate(dataset: Path | None = None, *, with_extracted_versions: bool = Tru
         judged = [(c, [g for g in gold if spans_match(c.start, c.end, g.start, g.end)]) for c in candidates]
         judged = [(c, over) for c, over in judged if over]
         if with_extracted_versions:
-            match([c for c, _ in judged], published_on=story.published_on, story_id=story.id, exclude_overlapping=True)
+            match(
+                [c for c, _ in judged],
+                published_on=story.published_on,
+                story_id=story.id,
+                exclude_overlapping=True,
+                text=text,
+            )
         for candidate, over in judged:
             spoken = [g for g in over if not reported_inside(candidate, g.start, g.end, text)]
             report.precision.judge(
@@ -501,6 +519,7 @@ def evaluate(dataset: Path | None = None, *, with_extracted_versions: bool = Tru
                 day=claim.day,
                 measures={f["measure"] for f in claim.figures},
                 exclude=[claim.id],
+                context=bodies.get(claim.story_id, ""),
             )
             report.disputes.add(bool(ranked_disputes) and ranked_disputes[0].id in claim.dispute_ids, claim.key)
     return report

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - typographic dashes and apostrophes are what this code reads
 """Which statement a claim reports, which disputes it belongs to, and whether a story is a reprint.
 
 Statements: an utterance reported by several outlets in different words. For a candidate (or
@@ -27,6 +28,7 @@ from django.db import connection
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from claims.extraction import lexicon as lx
+from claims.extraction.speakers import Gazetteer, gazetteer
 from claims.extraction.text import nlp
 from claims.models import Actor, Dispute
 from core.text import fold
@@ -35,6 +37,9 @@ from sources.models import Story
 SHINGLE = 5
 REPRINT_CONTAINMENT = 0.6
 MAX_CANDIDATE_CLAIMS = 300
+MAX_CANDIDATE_DISPUTES = 300
+MAX_CLAIMS_PER_DISPUTE = 60
+STATEMENT_DAYS = 7  # versions of one statement are reported within a week of it
 ATTRIBUTION_DISPUTES = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION}
 
 
@@ -120,6 +125,99 @@ def _or_query(words: Iterable[str], limit: int = 24) -> str:
     return " | ".join(clean)
 
 
+# --- Where and when: the setting of a story and of a dispute ----------------------------------
+# Words that say where without naming a place, and capitalised words that are no place.
+_NOT_PLACES = (
+    lx.MONTHS
+    | lx.WEEKDAYS
+    | lx.DETERMINERS
+    | lx.TITLE_WORDS
+    | lx.ORG_WORDS
+    | lx.GROUP_NOUNS
+    | set(STOP_WORDS)
+    | {
+        "region",
+        "regions",
+        "city",
+        "town",
+        "village",
+        "villages",
+        "district",
+        "province",
+        "area",
+        "areas",
+        "border",
+        "borders",
+        "surroundings",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "occupied",
+        "upper",
+        "lower",
+        "greater",
+        "republic",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "jan",
+        "feb",
+        "aug",
+        "ap",
+        "afp",
+        "reuters",
+    }
+)
+# A period: the dispute's dates, widened a little before (reports lead the event by a day or two)
+# and more after (tallies and denials follow for weeks).
+PERIOD_BEFORE = timedelta(days=7)
+PERIOD_AFTER = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Where a text is: the sides it names (demonyms, capitals) and its place words (folded)."""
+
+    sides: frozenset[int] = frozenset()
+    places: frozenset[str] = frozenset()
+
+    def agrees(self, other: Setting) -> bool:
+        return bool(self.places & other.places or self.sides & other.sides)
+
+
+def _place_words(word: str) -> set[str]:
+    return {w for w in fold(word).replace("–", "-").replace("’", "'").split("-") if len(w) >= 3 and w.isalpha()}
+
+
+def setting_of(text: str, *, every_word: bool = False, gaz: Gazetteer | None = None) -> Setting:
+    """The sides and place words of a text: its capitalised words (a dispute's ``place`` field:
+    ``every_word``) less those that are no place, and the sides they name."""
+    gaz = gaz or gazetteer()
+    sides, places = set(), set()
+    for token in nlp().make_doc(text):
+        word = token.text.removesuffix("’s").removesuffix("'s")
+        if not word[:1].isalpha() or not (every_word or word[:1].isupper()):
+            continue
+        side = gaz.side_of_word(word) if len(word) > 2 else None
+        if side is not None:
+            sides.add(side)
+        places |= {w for w in _place_words(word) if w not in _NOT_PLACES}
+    return Setting(frozenset(sides), frozenset(places))
+
+
+def _dispute_setting(title: str, place: str, gaz: Gazetteer) -> Setting:
+    """A dispute's places and sides: its ``place`` field's words and its title's names."""
+    written, named = setting_of(place, every_word=True, gaz=gaz), setting_of(title, gaz=gaz)
+    return Setting(written.sides | named.sides, written.places | named.places)
+
+
 # --- Statements -------------------------------------------------------------------------------
 @dataclass
 class Match:
@@ -157,8 +255,18 @@ class _DisputeInfo:
     event_start: date | None
     event_end: date | None
     words: set[str]
+    setting: Setting
     claims: list[tuple[int, int | None, int | None, set[str], set[str]]] = field(default_factory=list)
     # (claim id, speaker id, statement id, words, figure measures)
+    claim_days: list[date] = field(default_factory=list)
+
+    def period(self) -> tuple[date, date] | None:
+        """The dispute's dates, or the dates of its claims when it has none."""
+        if self.event_start is not None:
+            return self.event_start, self.event_end or self.event_start
+        if self.claim_days:
+            return min(self.claim_days), max(self.claim_days)
+        return None
 
 
 @dataclass
@@ -174,6 +282,7 @@ class Query:
     measures: set[str] = field(default_factory=set)
     exclude: set[int] = field(default_factory=set)  # claims that must not count (the claim itself)
     reprint_of: dict[int, int] = field(default_factory=dict)  # story id -> offset of the same words there
+    setting: Setting | None = None  # the story's sides and places (None: those of ``text``)
 
 
 class Matcher:
@@ -186,6 +295,10 @@ class Matcher:
 
     def __init__(self, queries: list[Query]):
         self.queries = queries
+        self.gaz = gazetteer()
+        for q in queries:
+            if q.setting is None:
+                q.setting = setting_of(q.text, gaz=self.gaz)
         speakers = sorted({q.speaker_id for q in queries if q.speaker_id is not None})
         self.family = self._families(speakers)
         everyone = sorted({a for members in self.family.values() for a in members})
@@ -286,35 +399,63 @@ class Matcher:
             params.append(Dispute.Kind.CASUALTY_COUNT.value)
         if not clauses:
             return []
+        # Only disputes whose dates could hold one of the queries' days (or that have none).
+        days = sorted({q.day for q in queries if q.day is not None})
+        window = ""
+        if days and all(q.day is not None for q in queries):
+            window = """AND (d.event_start IS NULL OR (d.event_start <= %s::date + %s::interval
+                         AND coalesce(d.event_end, d.event_start) >= %s::date - %s::interval))"""
+            params += [days[-1], PERIOD_BEFORE, days[0], PERIOD_AFTER]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""SELECT d.id, d.title, d.kind, d.event_start, d.event_end, d.summary FROM claims_dispute d
-                     WHERE d.merged_into_id IS NULL AND ({" OR ".join(clauses)})
-                     ORDER BY d.updated_at DESC LIMIT 300""",
+                f"""SELECT d.id, d.title, d.kind, d.event_start, d.event_end, d.summary, d.place
+                      FROM claims_dispute d
+                     WHERE d.merged_into_id IS NULL AND ({" OR ".join(clauses)}) {window}
+                     ORDER BY d.updated_at DESC LIMIT {MAX_CANDIDATE_DISPUTES}""",
                 params,
             )
             disputes = {
-                r[0]: _DisputeInfo(r[0], r[1], r[2], r[3], r[4], content_words(f"{r[1]} {r[5]}"))
+                r[0]: _DisputeInfo(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    content_words(f"{r[1]} {r[5]}"),
+                    _dispute_setting(r[1], r[6], self.gaz),
+                )
                 for r in cursor.fetchall()
             }
             if not disputes:
                 return []
+            # Each dispute's latest claims (a dispute may hold thousands): the words and speakers
+            # they bring, and the dates of a dispute that has none of its own.
             cursor.execute(
-                """
-                SELECT cd.dispute_id, c.id, c.speaker_id, c.statement_id, c.quote,
-                       array_remove(array_agg(DISTINCT f.measure), NULL)
-                  FROM claims_claimdispute cd
+                f"""
+                SELECT d.id, c.id, c.speaker_id, c.statement_id, c.quote, coalesce(c.said_on, s.published_on),
+                       array(SELECT DISTINCT f.measure FROM claims_figure f WHERE f.claim_id = c.id)
+                  FROM unnest(%s::bigint[]) AS d(id)
+                  CROSS JOIN LATERAL (
+                      SELECT cd.claim_id FROM claims_claimdispute cd
+                       WHERE cd.dispute_id = d.id ORDER BY cd.claim_id DESC LIMIT {MAX_CLAIMS_PER_DISPUTE}
+                  ) cd
                   JOIN claims_claim c ON c.id = cd.claim_id
-                  LEFT JOIN claims_figure f ON f.claim_id = c.id
-                 WHERE cd.dispute_id = ANY(%s) AND c.withdrawn_at IS NULL
-                 GROUP BY cd.dispute_id, c.id
+                  JOIN sources_story s ON s.id = c.story_id
+                 WHERE c.withdrawn_at IS NULL
                 """,
                 [list(disputes)],
             )
-            for dispute_id, claim_id, speaker_id, statement_id, quote, measures in cursor.fetchall():
-                disputes[dispute_id].claims.append(
-                    (claim_id, speaker_id, statement_id, content_words(quote), set(measures or []))
-                )
+            for dispute_id, claim_id, speaker_id, statement_id, quote, day, measures in cursor.fetchall():
+                dispute = disputes[dispute_id]
+                dispute.claims.append((claim_id, speaker_id, statement_id, content_words(quote), set(measures or [])))
+                if day is not None:
+                    dispute.claim_days.append(day)
+        gaz = self.gaz
+        for dispute in disputes.values():
+            if not dispute.setting.places and not dispute.setting.sides:
+                # No place written: the sides of the parties speaking in it.
+                sides = {gaz.actors[a].side_id for _, a, *_ in dispute.claims if a in gaz.actors}
+                dispute.setting = Setting(frozenset(sides - {None}), frozenset())
         return list(disputes.values())
 
     def _quote_words(self, version: _Version) -> set[str]:
@@ -344,9 +485,14 @@ class Matcher:
                 score += 0.30
                 reasons.append("same speaker")
             theirs = self._quote_words(version) - names
+            shared = overlap(words, theirs)
+            reprinted = version.story_id in q.reprint_of and abs(version.start - q.reprint_of[version.story_id]) < 200
+            # The same utterance is reported within days of it (a reprint may come any time):
+            # otherwise no score makes it the same statement.
+            if q.day and version.day and abs((q.day - version.day).days) > STATEMENT_DAYS and not reprinted:
+                continue
             if _mentions_attack(theirs) == attack:
                 score += 0.05  # both about an attack, or neither
-            shared = overlap(words, theirs)
             if shared:
                 score += 0.35 * shared
                 if shared >= 0.25:
@@ -368,7 +514,7 @@ class Matcher:
                 reasons.append("same story")
                 if q.start is not None:
                     score += 0.15 * max(0.0, 1 - abs(version.start - q.start) / 1500)
-            if version.story_id in q.reprint_of and abs(version.start - q.reprint_of[version.story_id]) < 200:
+            if reprinted:
                 score += 0.5
                 reasons.append("same words in a republished copy")
             if q.measures & version.measures:
@@ -381,13 +527,29 @@ class Matcher:
                 )
         return sorted(best.values(), key=lambda m: (-m.score, m.id))[:limit]
 
+    def same_event(self, q: Query, dispute: _DisputeInfo) -> bool:
+        """The words can only be about the dispute's event when place and period agree: the
+        story names the dispute's place or one of its sides, and its date falls in the dispute's
+        dates (a little before, some weeks after). A dispute with no place, written or from its
+        claims' speakers, agrees with nothing."""
+        setting = q.setting if q.setting is not None else setting_of(q.text, gaz=self.gaz)
+        if not setting.agrees(dispute.setting):
+            return False
+        period = dispute.period()
+        if q.day is not None and period is not None:
+            return period[0] - PERIOD_BEFORE <= q.day <= period[1] + PERIOD_AFTER
+        return True
+
     def disputes_for(self, q: Query, statement_ids: Iterable[int] = (), limit: int = 5) -> list[Match]:
-        """Disputes the words most likely belong to, best first, each with its score and reasons."""
+        """Disputes about the same event (``same_event``) the words most likely belong to, best
+        first, each with its score and reasons; the subject is the score."""
         words = content_words(q.text)
         statement_ids = set(statement_ids)
         speakers = set(self.family.get(q.speaker_id, [])) if q.speaker_id is not None else set()
         ranked = []
         for dispute in self.disputes:
+            if not self.same_event(q, dispute):
+                continue
             claims = [c for c in dispute.claims if c[0] not in q.exclude]
             score, reasons = 0.0, []
             topic = dice(words, dispute.words)
@@ -419,13 +581,10 @@ class Matcher:
                 reasons.append("an accusation in an attribution dispute")
             if q.kind == "statement" and dispute.kind == Dispute.Kind.POSITION_STATEMENT:
                 score += 0.05
-            if q.day and dispute.event_start:
-                end = dispute.event_end or dispute.event_start
-                if dispute.event_start - timedelta(days=3) <= q.day <= end + timedelta(days=14):
-                    score += 0.10
-                    reasons.append("in the event's dates")
-                elif q.day < dispute.event_start - timedelta(days=60) or q.day > end + timedelta(days=60):
-                    score -= 0.20
+            period = dispute.period()
+            if q.day and period and period[0] - timedelta(days=3) <= q.day <= period[1] + timedelta(days=14):
+                score += 0.10
+                reasons.append("in the event's dates")
             if score > 0:
                 ranked.append(Match(dispute.id, score, reasons, label=dispute.title))
         ranked.sort(key=lambda m: (-m.score, m.id))
@@ -457,10 +616,20 @@ def rank_disputes(
     measures: Iterable[str] = (),
     statement_ids: Iterable[int] = (),
     exclude: Iterable[int] = (),
+    context: str = "",
     limit: int = 5,
 ) -> list[Match]:
-    """Disputes for one text (see ``Matcher.disputes_for``)."""
-    query = Query(text, speaker_id, day, kind=kind, measures=set(measures), exclude=set(exclude))
+    """Disputes for one text (see ``Matcher.disputes_for``); ``context`` is the story the text is
+    from, whose places and sides say where it is (else the text's own)."""
+    query = Query(
+        text,
+        speaker_id,
+        day,
+        kind=kind,
+        measures=set(measures),
+        exclude=set(exclude),
+        setting=setting_of(context) if context else None,
+    )
     return Matcher([query]).disputes_for(query, statement_ids, limit=limit)
 
 
@@ -474,6 +643,7 @@ def suggested_disputes(story: Story, *, speaker: Actor | None = None, quote: str
         kind="",  # not known while logging: no kind earns or loses a dispute anything
         speaker_id=speaker.pk if speaker is not None else None,
         day=story.published_on,
+        context=story.current_revision.body if story.current_revision_id else "",
         limit=limit,
     )
     found = Dispute.objects.active().in_bulk([m.id for m in ranked])

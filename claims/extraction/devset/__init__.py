@@ -311,7 +311,7 @@ def judge_item(item: Item, candidates: list[Candidate], precision: Precision) ->
     the outlet's own voice), its dispute (or none) and its statement (none: the set has none)."""
     judged = [(c, [g for g in item.claims if spans_match(c.start, c.end, g.start, g.end)]) for c in candidates]
     judged = [(c, over) for c, over in judged if over]
-    match([c for c, _ in judged], published_on=item.day)
+    match([c for c, _ in judged], published_on=item.day, text=item.text)
     for candidate, over in judged:
         spoken = [g for g in over if not reported_inside(candidate, g.start, g.end, item.text)]
         precision.judge(

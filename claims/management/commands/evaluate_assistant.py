@@ -96,6 +96,9 @@ class Command(BaseCommand):
         ]
         for label, counted in errors:
             out(f"{label:<66}{counted.wrong:>4} of {counted.checked:<4} ({counted.rate:.3f})")
+        offered = precision.disputes_offered
+        label = "own dispute offered first (of the candidates that have one)"
+        out(f"{label:<66}{offered.right:>4} of {offered.total:<4} ({offered.value:.3f})")
         out(
             "(a side's government for the official the gold names, not counted false: "
             f"{precision.country_for_its_official})"

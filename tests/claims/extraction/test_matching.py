@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from claims.extraction.matching import rank_disputes, suggested_disputes
-from claims.models import Actor, Dispute
+from claims.models import Actor, Dispute, Side
 from sources.models import Story
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +49,95 @@ def test_merged_disputes_are_never_suggested(story, editor):
     Dispute.objects.filter(pk=diplomacy.pk).update(merged_into=Dispute.objects.exclude(pk=diplomacy.pk).first())
     suggested = suggested_disputes(story, speaker=pashinyan, quote="no diplomatic solution to the Karabakh conflict")
     assert diplomacy not in suggested
+
+
+# --- The same event: place, period and subject --------------------------------------------------
+# Stories written for these tests in wire style; every word they share with the seed disputes
+# (missile strikes, civilians killed, shelling, ceasefire) is there on purpose.
+OTHER_WARS = {
+    "gaza": "GAZA, Oct 18 (Wire) - An Israeli missile strike on a market in Khan Younis killed at least "
+    "24 civilians, including children, the Gaza Health Ministry said on Saturday.",
+    "ukraine": "KHARKIV, Ukraine, Oct 18 (Wire) - A Russian missile strike on a residential block in Kharkiv "
+    "killed 13 civilians and wounded dozens, the regional governor said.",
+    "sudan": "Shelling of the displacement camp outside El Fasher killed some two dozen civilians, medical "
+    "sources said on Saturday, blaming the Rapid Support Forces.",
+    "yemen": "An air strike on a detention centre in Saada killed 13 people, the Houthi health ministry "
+    "said, accusing the coalition of breaking the ceasefire.",
+    "tigray": "Federal forces shelled villages near Adigrat, killing at least 20 civilians, a Tigrayan "
+    "spokesman said, saying the ceasefire had been violated again.",
+    "myanmar": "A military air strike on a school in the Sagaing region killed 13 people, including children, "
+    "a spokesman for the local resistance administration said.",
+    "india-pakistan": "Pakistan said Indian shelling across the Line of Control killed 13 civilians in "
+    "Muzaffarabad, and denied that its army had fired first.",
+}
+
+
+def offered_disputes(text, day):
+    from claims.extraction import suggest
+
+    return {m["label"] for c in suggest(text, published_on=day).candidates for m in c.dispute_matches}
+
+
+@pytest.mark.parametrize("war", sorted(OTHER_WARS))
+def test_a_story_from_another_war_in_the_same_weeks_is_offered_no_dispute(seeded, war):
+    """Dated in the seed disputes' own weeks (Oct 2020), sharing their words: only the place differs."""
+    assert offered_disputes(OTHER_WARS[war], date(2020, 10, 18)) == set()
+
+
+@pytest.mark.parametrize("war", sorted(OTHER_WARS))
+def test_a_story_from_another_war_years_later_is_offered_no_dispute(seeded, war):
+    assert offered_disputes(OTHER_WARS[war], date(2024, 6, 3)) == set()
+
+
+GANJA = (
+    "Two Armenian missile strikes on Ganja, Azerbaijan's second city, killed 13 civilians and wounded "
+    "dozens more, the Azerbaijani Defence Ministry said on Sunday."
+)
+
+
+def test_a_story_about_the_disputes_own_event_is_offered_it(seeded):
+    offered = offered_disputes(GANJA, date(2020, 10, 18))
+    assert Dispute.objects.get(key="ganja-strikes-toll-2020").title in offered
+
+
+def test_the_same_place_years_later_is_another_event(seeded):
+    assert offered_disputes(GANJA, date(2024, 10, 18)) == set()
+
+
+def test_the_disputes_place_and_dates_come_from_its_title_and_claims_when_it_has_none(seeded):
+    """A dispute without a place or dates is placed by the names in its title, else by the sides
+    of the parties speaking in it, and dated by its claims."""
+    from claims.extraction.matching import Matcher, Query
+
+    Dispute.objects.filter(key__in=["ganja-strikes-toll-2020", "ceasefire-violations-2020-10"]).update(
+        place="", event_start=None, event_end=None
+    )
+    query = Query(GANJA + " Each side said the other broke the humanitarian ceasefire.", None, date(2020, 10, 18))
+    found = {d.title: d for d in Matcher([query]).disputes}
+    ganja = found["How many civilians did the October 2020 missile strikes on Ganja kill?"]
+    assert "ganja" in ganja.setting.places
+    assert ganja.period() is not None and ganja.period()[0].year == 2020
+    truces = found["Who broke the October 2020 humanitarian ceasefires?"]
+    assert not truces.setting.places
+    assert Side.objects.get(key="azerbaijan").pk in truces.setting.sides
+    assert offered_disputes(GANJA, date(2024, 10, 18)) == set()
+
+
+def test_a_version_more_than_a_week_apart_is_not_the_same_statement(seeded):
+    from claims.extraction.matching import rank_statements
+
+    pashinyan = Actor.objects.matching("Nikol Pashinyan").get()
+    quote = "There is no diplomatic solution to the Karabakh conflict, now and for a long time"
+    same_week = rank_statements(text=quote, speaker_id=pashinyan.pk, day=date(2020, 10, 22))
+    assert same_week and same_week[0].label.startswith("Live video address")
+    assert rank_statements(text=quote, speaker_id=pashinyan.pk, day=date(2020, 11, 30)) == []
+
+
+def test_matching_takes_a_fixed_number_of_queries_however_many_candidates(seeded, django_assert_max_num_queries):
+    from claims.extraction import extract, match
+
+    text = "\n\n".join([*OTHER_WARS.values(), GANJA] * 3)
+    candidates = extract(text, published_on=date(2020, 10, 18))
+    assert len(candidates) >= 15
+    with django_assert_max_num_queries(8):
+        match(candidates, published_on=date(2020, 10, 18), text=text)
