@@ -260,6 +260,11 @@ class _DisputeInfo:
     # (claim id, speaker id, statement id, words, figure measures)
     claim_days: list[date] = field(default_factory=list)
 
+    @property
+    def asked_measures(self) -> set[str]:
+        """The figure measures the question names ("How many were killed ...": killed)."""
+        return {lx.MEASURE_WORDS[w] for w in fold(self.title).replace("?", " ").split() if w in lx.MEASURE_WORDS}
+
     def period(self) -> tuple[date, date] | None:
         """The dispute's dates, or the dates of its claims when it has none."""
         if self.event_start is not None:
@@ -546,10 +551,9 @@ class Matcher:
         words = content_words(q.text)
         statement_ids = set(statement_ids)
         speakers = set(self.family.get(q.speaker_id, [])) if q.speaker_id is not None else set()
+        events = [d for d in self.disputes if self.same_event(q, d)]
         ranked = []
-        for dispute in self.disputes:
-            if not self.same_event(q, dispute):
-                continue
+        for dispute in events:
             claims = [c for c in dispute.claims if c[0] not in q.exclude]
             score, reasons = 0.0, []
             topic = dice(words, dispute.words)
@@ -568,7 +572,9 @@ class Matcher:
                 reasons.append("same statement in it")
             if q.measures:
                 if dispute.kind == Dispute.Kind.CASUALTY_COUNT:
-                    shared = q.measures & set().union(*(m for *_, m in claims)) if claims else set()
+                    # the measures of its claims' figures, else those its question asks about
+                    measures = set().union(*(m for *_, m in claims)) if claims else dispute.asked_measures
+                    shared = q.measures & measures
                     if shared:
                         score += 0.25
                         reasons.append(f"same figure measure ({', '.join(sorted(shared))})")
