@@ -171,8 +171,29 @@ class ScopeAdmin(DeskVersionedAdmin):
 # --- Disputes and statements ------------------------------------------------------------------
 
 
+class NewVersionForm(forms.ModelForm):
+    """For rows with their own version that the admin edits inline (figures, places in disputes):
+    a change made here is a new version, so a desk form opened on the old one is refused, not
+    silently overwriting it (claims.corrections checks the version)."""
+
+    def save(self, commit: bool = True) -> Any:
+        row = super().save(commit=False)
+        if row.pk is not None and self.has_changed():
+            row.version += 1
+        if commit:
+            row.save()
+        return row
+
+
+class PlacementForm(NewVersionForm):
+    class Meta:
+        model = ClaimDispute
+        fields = ["claim", "dispute", "stance", "blames"]
+
+
 class DisputeClaimInline(admin.TabularInline):
     model = ClaimDispute
+    form = PlacementForm
     fk_name = "dispute"
     fields = ["claim", "stance", "blames"]
     autocomplete_fields = ["claim", "blames"]
@@ -218,7 +239,7 @@ class StatementAdmin(DeskVersionedAdmin):
 # --- Claims -----------------------------------------------------------------------------------
 
 
-class FigureForm(forms.ModelForm):
+class FigureForm(NewVersionForm):
     """Bounds and the approximate flag are derived from qualifier and value, never typed."""
 
     class Meta:
@@ -272,6 +293,7 @@ class ClaimViaInline(admin.TabularInline):
 
 class ClaimDisputeInline(admin.TabularInline):
     model = ClaimDispute
+    form = PlacementForm
     fk_name = "claim"
     fields = ["dispute", "stance", "blames"]
     autocomplete_fields = ["dispute", "blames"]
@@ -490,6 +512,7 @@ class ClaimAdmin(NoDeleteMixin, DeskVersionedAdmin):
 
 @admin.register(ClaimDispute)
 class ClaimDisputeAdmin(DeskAdmin):
+    form = PlacementForm
     list_display = ["claim", "dispute", "stance", "blames"]
     list_filter = ["stance", "dispute__kind"]
     list_select_related = ["claim", "dispute", "blames"]

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from claims.corrections import figure_plan
 from claims.forms import FigureEditForm, PlacementAddForm, PlacementForm
-from claims.models import Claim, Scope
+from claims.models import Claim, Scope, Side
 from claims.views.stories import dispute_choice_lists
 
 SCOPE_CHOICES_LIMIT = 500
@@ -97,7 +97,24 @@ def correction_context(request: HttpRequest, claim: Claim, bound: dict[Any, Any]
         "correction_error": bound.get("error"),
         "correction_done": bound.get("done"),
     }
+    _share_side_choices(
+        [form for _, form in figure_rows + placement_rows]
+        + [context["new_figure_form"], context["placement_add_form"]]
+    )
     if claim.figures_disagree and open_claim:
         context["plan"] = figure_plan(claim)
         context["may_resolve"] = may["add_figure"] and may["change_figure"] and may["delete_figure"]
     return context
+
+
+def _share_side_choices(forms: list[Any]) -> None:
+    """Read the sides once for every form on the page that offers them (whose, blames), rather
+    than once per form."""
+    forms = [form for form in forms if form is not None]
+    if not forms:
+        return
+    choices = [("", "—"), *Side.objects.order_by("name").values_list("pk", "name")]
+    for form in forms:
+        for name in ("whose", "blames"):
+            if name in form.fields:
+                form.fields[name].choices = choices

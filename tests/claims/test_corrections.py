@@ -249,3 +249,17 @@ def test_correcting_the_figure_by_hand_clears_the_flag(raised):
     figure_update(figure=figure, expected_version=1, changes=figure_input_of(figure, value=11, qualifier="exact"))
     assert not fresh(raised).figures_disagree
     assert fresh(raised).version == raised.version  # bookkeeping: open forms on the claim stay valid
+
+
+def test_a_figure_changed_in_the_admin_is_a_new_version_so_an_open_desk_form_is_refused(claim):
+    from claims.admin import FigureForm
+
+    figure = claim.figures.get()
+    data = {name: getattr(figure, name) for name in ("measure", "counted", "tally", "qualifier", "raw")}
+    form = FigureForm(instance=figure, data={**data, "claim": claim.pk, "value": 8})
+    assert form.is_valid(), form.errors
+    form.save()
+    stale = Figure.objects.get(pk=figure.pk)
+    assert (stale.value, stale.low, stale.version) == (8, 8, 2)
+    with pytest.raises(EditConflict):
+        figure_update(figure=stale, expected_version=1, changes=figure_input_of(stale, value=9))

@@ -280,3 +280,20 @@ def test_log_the_new_words_as_a_revising_claim_from_the_page(client, editor, rai
     assert "revises" in page and "which revises claim" in page
     old = Claim.objects.get(pk=raised.pk)
     assert old.quote.startswith("at least 7") and not old.figures_disagree
+
+
+def test_the_claim_page_reads_a_fixed_number_of_queries_whatever_its_figures_and_disputes(
+    client, editor, claim, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    side = SideFactory(name="Armenia")
+    services.figure_add(claim=claim, figure=services.FigureInput(measure="wounded", value=1, whose=side))
+    client.get(claim.get_absolute_url())  # warm: sessions, permissions
+    with django_assert_max_num_queries(200) as few:
+        assert client.get(claim.get_absolute_url()).status_code == 200
+    for value in range(8):
+        services.figure_add(claim=claim, figure=services.FigureInput(measure="wounded", value=value, whose=side))
+    for number in range(5):
+        services.claim_dispute_set(claim=claim, link=services.DisputeLink(DisputeFactory(title=f"Dispute {number}")))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(claim.get_absolute_url()).status_code == 200
