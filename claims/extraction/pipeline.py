@@ -169,7 +169,12 @@ class _Story:
                 side = gaz.side_of_word(token.text)
                 if side is not None:
                     self._token_sides.append((token.idx, token.idx + len(token.text), side))
-        counts = Counter(side for _, _, side in self._token_sides if side in self.party_sides)
+        named = Counter(side for _, _, side in self._token_sides)
+        if sum(1 for side in named if side in self.party_sides) < 2:
+            # A side recorded as a third party in one war is a party in another ("Russian drones"
+            # in a story about Ukraine): the story's parties are the sides it names.
+            self.party_sides |= set(named)
+        counts = Counter({side: n for side, n in named.items() if side in self.party_sides})
         self.story_parties = [side for side, _ in counts.most_common()]
 
     def sides_between(self, start: int, end: int, parties_only: bool = False) -> list[tuple[int, int]]:
@@ -427,7 +432,10 @@ def _whose(story: _Story, figure: ParsedFigure, draft: Draft, speaker_side: int 
                 agent = _agent_before(story, figure.verb_offset, draft.start, reach=200)
             elif near is not None:
                 window = story.sides_between(tokens[max(0, k - 1)].idx, near.idx + len(near.text), parties_only=True)
-                before = tokens[k - 1].lower_ if k >= 1 else ""
+                j = k
+                while j >= 1 and near.text[:1].isupper() and tokens[j - 1].text[:1].isupper():
+                    j -= 1  # "in Gaza City killed": the word before the place's name
+                before = tokens[j - 1].lower_ if j >= 1 else ""
                 place = before in LOCATION_WORDS or before in {"in", "on", "at", "near", "across", "inside"}
                 if window and place:
                     return window[-1][1]  # "a strike on a market in eastern Lorania killed": the place, not the agent

@@ -257,8 +257,8 @@ class Gazetteer:
         return result
 
     def side_of_word(self, word: str) -> int | None:
-        """The side a word names: a side's name, its demonym ("Azerbaijani", "Armenians"), or a
-        government body's alias ("Baku")."""
+        """The side a word names: a side's name, its demonym ("Azerbaijani", "Armenians"), or the
+        alias of a government body or an armed group ("Baku", "RSF")."""
         key = fold(word).strip(" .,;:'\"")
         if key.endswith("'s"):
             key = key[:-2]
@@ -269,7 +269,7 @@ class Gazetteer:
             return self.side_keys[key]
         for actor_id in self.key_to_actors.get(key, ()):
             actor = self.actors[actor_id]
-            if actor.kind == "government_body" and actor.side_id:
+            if actor.kind != "person" and actor.side_id:  # "Baku", "RSF fighters", "Hamas gunmen"
                 return actor.side_id
         for name, side_id in self.single_word_sides.items():
             common = 0

@@ -74,6 +74,7 @@ def _items(offer: Offer) -> list[dict[str, Any]]:
                         "bounds": _bounds(f.low, f.high),
                         "approximate": f.approximate,
                         "increment": f.tally == "increment",
+                        "part_of": candidate.figures[f.part_of].raw if f.part_of is not None else None,
                     }
                     for f in candidate.figures
                 ],

@@ -217,8 +217,10 @@ def _words_after_attribution(clause: Clause, found: _Attribution) -> list[Draft]
             )
         ]
     lead_in = _lead_in(clause, found)
+    # ", adding that ..." after a figure stays in the figure's claim, except after a denial: the
+    # denial carries the figure it denies, and what the speaker says instead is a claim of its own
     has_figure = bool(parse_figures(tokens, clause.layout.text))
-    conts = [] if has_figure else continuations(clause, cue.last)
+    conts = continuations(clause, cue.last) if not has_figure or found.flags["denial_cue"] else []
     main_end = conts[0] - 2 if conts else len(tokens) - 1
     main = draft(
         clause,

@@ -22,23 +22,23 @@ FLOORS = {
     ("all", "figures", "precision"): 1.0,
     ("all", "figures", "recall"): 0.979,
     ("all", "speakers", "precision"): 0.987,
-    ("all", "speakers", "recall"): 0.967,
+    ("all", "speakers", "recall"): 0.98,
     ("all", "denials", "precision"): 1.0,
     ("all", "denials", "recall"): 0.968,
     ("tuning", "figures", "precision"): 1.0,
     ("tuning", "figures", "recall"): 1.0,
     ("tuning", "speakers", "precision"): 0.99,
-    ("tuning", "speakers", "recall"): 0.972,
+    ("tuning", "speakers", "recall"): 0.981,
     ("tuning", "denials", "precision"): 1.0,
     ("tuning", "denials", "recall"): 0.952,
     ("held_out", "figures", "precision"): 1.0,
     ("held_out", "figures", "recall"): 0.931,
-    ("held_out", "speakers", "precision"): 0.978,
-    ("held_out", "speakers", "recall"): 0.957,
+    ("held_out", "speakers", "precision"): 0.979,
+    ("held_out", "speakers", "recall"): 0.979,
     ("held_out", "denials", "precision"): 1.0,
     ("held_out", "denials", "recall"): 1.0,
 }
-WHOSE = 0.727  # whose the counted are, on the figures found
+WHOSE = 0.886  # whose the counted are, on the figures found
 PARTS = 0.947  # the sub-counts of a figure ("among them 12 children"), on the figures found that have some
 # The targets on the development set, overall and on the held-out part.
 TARGETS = {

@@ -271,3 +271,53 @@ def test_whose_comes_from_who_the_counted_are_not_from_who_is_accused(desk):
         "Vestria's Defence Ministry said Loranian artillery killed four Vestrian civilians.", published_on=DAY
     )
     assert candidate.figures[0].whose_id == desk["vestria"].pk
+
+
+def test_a_side_recorded_as_a_third_party_is_a_party_in_a_story_about_its_own_war(desk):
+    SideFactory(key="north", name="Nordmark", kind="third_party")
+    [candidate] = extract(
+        "Vestria's Defence Ministry said Nordmark drones struck a depot, killing 7 people.", published_on=DAY
+    )
+    assert candidate.figures[0].whose_id == desk["vestria"].pk
+
+
+def test_an_armed_groups_fighters_are_its_sides(desk):
+    front = SideFactory(key="north-front", name="North Front")
+    ActorFactory(name="North Front", side=front, kind=Actor.Kind.ORGANISATION, aliases=["NF"])
+    [candidate] = extract("The Loranian army said its drones killed 30 NF fighters.", published_on=DAY)
+    assert candidate.figures[0].whose_id == front.pk
+
+
+def test_the_people_killed_in_a_named_place_are_that_places_side(desk):
+    ActorFactory(name="Orlak city council", side=desk["vestria"], kind=Actor.Kind.GOVERNMENT_BODY, aliases=["Orlak"])
+    [candidate] = extract(
+        "A Loranian strike on a school in Orlak City killed 12 people, health officials said.", published_on=DAY
+    )
+    assert candidate.figures[0].whose_id == desk["vestria"].pk
+
+
+def test_what_a_denial_says_instead_of_the_figure_is_a_claim_of_its_own(desk):
+    candidates = extract(
+        "The Loranian army denied that 40 of its soldiers had died, saying only 5 were wounded.", published_on=DAY
+    )
+    denial = only(candidates, "denied that 40")
+    assert denial.kind == "denial"
+    assert totals(denial) == [(40, "killed", 40, 40)]
+    instead = only(candidates, "only 5 were wounded")
+    assert instead.actor_id == desk["army"].pk
+    assert totals(instead) == [(5, "wounded", 5, 5)]
+
+
+def test_the_suggestions_panel_shows_a_sub_count_as_part_of_its_figure(client, editor, desk):
+    from django.urls import reverse
+
+    from tests.factories import StoryFactory
+
+    story = StoryFactory(
+        body="Vestria's Defence Ministry said Loranian drones killed 12 people, among them five children.\n",
+        published_on=DAY,
+    )
+    client.force_login(editor)
+    html = client.get(reverse("claims:story_suggestions", args=[story.pk])).content.decode()
+    assert "“five children”: killed, children" in html
+    assert "(part of “killed 12 people”)" in html
