@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: venv demo serve seed test test-fast fuzz soak lint format migrate backup screenshots benchmark evaluate clean-db
+.PHONY: venv demo serve seed test test-fast fuzz soak lint format migrate backup screenshots benchmark benchmark-scale evaluate clean-db
 
 # The virtual environment is built from the lock file alone, and rebuilt when the lock changes.
 $(STAMP): requirements.lock
@@ -75,6 +75,12 @@ screenshots: venv
 benchmark: venv
 	$(MANAGE) benchmark
 	$(MANAGE) benchmark_assistant
+
+# The desk over HTTP (gunicorn, 2 workers, DEBUG off) on committed archives of 10k and 100k claims,
+# built once in var/archive-<size>/ and reused; tables into docs/performance.md. SCALE_ARGS=--million
+# adds a 1M-claim archive (its generation alone takes long).
+benchmark-scale: venv
+	$(BIN)/python -m scripts.benchmark_scale $(SCALE_ARGS)
 
 evaluate: venv
 	$(MANAGE) evaluate_assistant

@@ -461,6 +461,7 @@ class Generator:
             statement_rows, statements = [], {}
             claim_id = claim0
             recent: dict[int, list[int]] = {}  # claims per dispute in this batch, for links
+            links: set[tuple[str, int, int]] = set()
             for s, count in enumerate(per_story):
                 story, revision = story0 + s, revision0 + s
                 outlet = rng.choice(self.outlets)
@@ -553,16 +554,14 @@ class Generator:
                         )
                         earlier = recent.setdefault(dispute, [])
                         if earlier and rng.random() < 0.05:
-                            link_rows.append(
-                                (
-                                    rng.choice(["contradicts", "denies", "corroborates"]),
-                                    published_on,
-                                    now,
-                                    self.editor.pk,
-                                    claim_id,
-                                    rng.choice(earlier[-50:]),
-                                )
+                            link = (
+                                rng.choice(["contradicts", "denies", "corroborates"]),
+                                claim_id,
+                                rng.choice(earlier[-50:]),
                             )
+                            if link not in links:  # a claim in two disputes may draw the same earlier claim twice
+                                links.add(link)
+                                link_rows.append((link[0], published_on, now, self.editor.pk, link[1], link[2]))
                         earlier.append(claim_id)
                     if figure:
                         figure_rows.append(

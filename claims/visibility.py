@@ -37,26 +37,47 @@ def _all(model_label: str, qs: QuerySet | None) -> QuerySet:
     return apps.get_model(model_label)._default_manager.all() if qs is None else qs
 
 
+# --- each record's own part of the rule ------------------------------------------------------
+# What a record must be itself, whatever it hangs on. Enough for the children of parents already
+# filtered as visible (a visible claim's reviews and notes, a visible dispute's claims): those are
+# filtered on their own flags only, never against the set of every visible parent, whose semi-join
+# grows with the archive.
+def dispute_own(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}is_published": True, f"{prefix}merged_into__isnull": True})
+
+
+def claim_own(prefix: str = "") -> Q:
+    """Published and not withdrawn: a claim of a visible dispute with this is visible."""
+    return Q(**{f"{prefix}is_published": True, f"{prefix}withdrawn_at__isnull": True})
+
+
+def review_own(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}is_published": True, f"{prefix}withdrawn_at__isnull": True})
+
+
+def annotation_own(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}is_public": True, f"{prefix}withdrawn_at__isnull": True})
+
+
+# --- the whole rule ---------------------------------------------------------------------------
 def disputes(qs: QuerySet | None = None) -> QuerySet:
-    return _all("claims.Dispute", qs).filter(is_published=True, merged_into__isnull=True)
+    return _all("claims.Dispute", qs).filter(dispute_own())
 
 
 def claims(qs: QuerySet | None = None) -> QuerySet:
     placements = apps.get_model("claims.ClaimDispute")._default_manager.filter(
-        claim=OuterRef("pk"), dispute__in=disputes()
+        dispute_own("dispute__"), claim=OuterRef("pk")
     )
-    return _all("claims.Claim", qs).filter(is_published=True, withdrawn_at__isnull=True).filter(Exists(placements))
+    return _all("claims.Claim", qs).filter(claim_own()).filter(Exists(placements))
 
 
 def reviews(qs: QuerySet | None = None) -> QuerySet:
-    return _all("claims.Review", qs).filter(is_published=True, withdrawn_at__isnull=True, claim__in=claims())
+    return _all("claims.Review", qs).filter(review_own(), claim__in=claims())
 
 
 def annotations(qs: QuerySet | None = None) -> QuerySet:
     return (
-        _all("claims.Annotation", qs)
-        .filter(is_public=True, withdrawn_at__isnull=True)
-        .filter(Q(claim__in=claims()) | Q(dispute__in=disputes()))
+        _all("claims.Annotation", qs).filter(annotation_own()).filter(Q(claim__in=claims()) | Q(dispute__in=disputes()))
     )
 
 

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # GET of API lists, search and public pages read the desk's content from a replica, when set
+    "config.routers.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # no-store on desk pages and desk API responses (internal notes); partners keep their ETags
     "config.middleware.DeskNoStoreMiddleware",
@@ -111,13 +113,29 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL only -------------------------------------------------------------
+# Each process keeps its database connection for CLAIMDESK_DB_CONN_MAX_AGE seconds (0: a new
+# connection per request, ~16 ms to connect and warm a backend; "none": for ever), checked before
+# reuse, so a restarted server costs one failed request's reconnect, not an error.
+_conn_max_age = os.environ.get("CLAIMDESK_DB_CONN_MAX_AGE", "60").strip().lower()
+CONN_MAX_AGE = None if _conn_max_age == "none" else int(_conn_max_age)
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    _primary_url = os.environ["DATABASE_URL"]
 else:
     from config.embedded_db import embedded_database_url
 
-    DATABASES = {"default": dj_database_url.parse(embedded_database_url(BASE_DIR))}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    _primary_url = embedded_database_url(BASE_DIR)
+DATABASES = {"default": dj_database_url.parse(_primary_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)}
+# Streaming replicas for reads that tolerate replication lag (docs/scaling.md, config/routers.py):
+# partner API lists, search, public pages. Off unless set.
+DATABASE_REPLICAS = []  # the aliases config.routers reads from
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASE_REPLICAS.append(f"replica{_number}")
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+if any(db["ENGINE"] != "django.db.backends.postgresql" for db in DATABASES.values()):
     raise ImproperlyConfigured("The claim desk runs on PostgreSQL only (DATABASE_URL=postgres://...).")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

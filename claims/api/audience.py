@@ -55,15 +55,23 @@ class Audience:
     def reviews(self) -> QuerySet[Review]:
         return Review.objects.all() if self.desk else Review.objects.visible()
 
-    def reviews_for_representation(self) -> QuerySet[Review]:
+    def reviews_for_representation(self, *, of_visible_claims: bool = False) -> QuerySet[Review]:
         """Reviews, each with the review it corrects as ``shown_supersedes``: None when this
-        audience may not see that one (a withdrawn verdict is not named to partners)."""
-        return self.reviews().prefetch_related(
-            Prefetch("supersedes", queryset=self.reviews(), to_attr="shown_supersedes")
-        )
+        audience may not see that one (a withdrawn verdict is not named to partners).
+
+        ``of_visible_claims``: for the reviews nested in claims already filtered as visible, which
+        are then filtered on their own flags only (claims/visibility.py)."""
+        reviews = self.reviews()
+        if of_visible_claims and not self.desk:
+            reviews = Review.objects.filter(visibility.review_own())
+        return reviews.prefetch_related(Prefetch("supersedes", queryset=self.reviews(), to_attr="shown_supersedes"))
 
     def annotations(self) -> QuerySet[Annotation]:
         return Annotation.objects.active() if self.desk else Annotation.objects.visible()
+
+    def annotations_of_visible(self) -> QuerySet[Annotation]:
+        """The notes nested in a claim or dispute already filtered as visible: their own flags only."""
+        return Annotation.objects.active() if self.desk else Annotation.objects.filter(visibility.annotation_own())
 
     def statements(self) -> QuerySet[Statement]:
         return Statement.objects.all() if self.desk else Statement.objects.visible()
@@ -92,19 +100,25 @@ class Audience:
             ),
             Prefetch(
                 f"{prefix}dispute_links",
-                queryset=ClaimDispute.objects.filter(dispute__in=self.disputes())
+                queryset=(
+                    ClaimDispute.objects.all()
+                    if self.desk
+                    else ClaimDispute.objects.filter(visibility.dispute_own("dispute__"))
+                )
                 .select_related("dispute", "blames")
                 .order_by("claim_id", "dispute__title", "dispute_id"),
                 to_attr="shown_disputes",
             ),
             Prefetch(
                 f"{prefix}reviews",
-                queryset=self.reviews_for_representation().order_by("claim_id", "created_at", "id"),
+                queryset=self.reviews_for_representation(of_visible_claims=True).order_by(
+                    "claim_id", "created_at", "id"
+                ),
                 to_attr="shown_reviews",
             ),
             Prefetch(
                 f"{prefix}annotations",
-                queryset=self.annotations().order_by("claim_id", "created_at", "id"),
+                queryset=self.annotations_of_visible().order_by("claim_id", "created_at", "id"),
                 to_attr="shown_annotations",
             ),
             Prefetch(
@@ -131,9 +145,10 @@ class Audience:
         )
 
     def dispute_claims(self) -> QuerySet[ClaimDispute]:
-        """A dispute's claims (through their placement, which carries stance and blame)."""
+        """A visible dispute's claims (through their placement, which carries stance and blame): in
+        a visible dispute, a claim's own flags make it visible."""
         return (
-            ClaimDispute.objects.filter(claim__in=self.claims())
+            (ClaimDispute.objects.all() if self.desk else ClaimDispute.objects.filter(visibility.claim_own("claim__")))
             .select_related("blames", "claim__speaker__side", "claim__story__outlet")
             .order_by("dispute_id", "claim__story__published_on", "claim__story_id", "claim__start", "claim_id")
         )
@@ -144,12 +159,14 @@ class Audience:
             Prefetch("shown_claims__claim__figures", queryset=self.figures(), to_attr="shown_figures"),
             Prefetch(
                 "shown_claims__claim__reviews",
-                queryset=self.reviews_for_representation().order_by("claim_id", "created_at", "id"),
+                queryset=self.reviews_for_representation(of_visible_claims=True).order_by(
+                    "claim_id", "created_at", "id"
+                ),
                 to_attr="shown_reviews",
             ),
             Prefetch(
                 "annotations",
-                queryset=self.annotations().order_by("dispute_id", "created_at", "id"),
+                queryset=self.annotations_of_visible().order_by("dispute_id", "created_at", "id"),
                 to_attr="shown_annotations",
             ),
         )

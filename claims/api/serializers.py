@@ -330,9 +330,18 @@ class DisputeClaimSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), reverse("api:claim-detail", args=[placed.claim.public_id]))
 
 
+SIDE_CLAIMS = 20  # claims shown per side in a dispute's representation; the rest are one request away
+
+
 class SideGroupSerializer(serializers.Serializer):
     side = SideSerializer(allow_null=True, help_text="The speakers' side; null for outlets' own voice.")
-    claims = DisputeClaimSerializer(many=True)
+    count = serializers.IntegerField(help_text="How many claims this side has in the dispute.")
+    claims = DisputeClaimSerializer(many=True, help_text=f"The first {SIDE_CLAIMS}, oldest story first.")
+    more = serializers.URLField(
+        allow_null=True,
+        help_text="The claims list with all of them (filtered by dispute, and side when there is one); "
+        "null when every claim is shown here.",
+    )
 
 
 class SpreadFigureSerializer(serializers.Serializer):
@@ -419,6 +428,14 @@ class DisputeSerializer(serializers.ModelSerializer):
             group = groups.setdefault(side.pk if side else None, {"side": side, "claims": []})
             group["claims"].append(placed)
         ordered = sorted(groups.values(), key=lambda g: (g["side"] is None, g["side"].name if g["side"] else ""))
+        claims_list = reverse("api:claim-list")
+        for group in ordered:
+            group["count"] = len(group["claims"])
+            more = None
+            if group["count"] > SIDE_CLAIMS:
+                query = f"?dispute={dispute.public_id}" + (f"&side={group['side'].key}" if group["side"] else "")
+                more = absolute(self.context.get("request"), claims_list + query)
+            group["claims"], group["more"] = group["claims"][:SIDE_CLAIMS], more
         return SideGroupSerializer(ordered, many=True, context=self.context).data
 
     @extend_schema_field(SpreadSerializer(many=True))
