@@ -44,6 +44,18 @@ class FigureSuggestionSerializer(serializers.Serializer):
     raw = serializers.CharField()
 
 
+class ProposedActorSerializer(serializers.Serializer):
+    """A speaker the desk does not know (or could not tell with confidence), as written: never a guess."""
+
+    name = serializers.CharField(help_text="The name as written, or the description when no name is given.")
+    title = serializers.CharField(allow_null=True, help_text="The title or description written with the name.")
+    kind = serializers.ChoiceField(
+        choices=["person", "organisation", "government_body"], allow_null=True, help_text="When the words tell."
+    )
+    side_id = serializers.IntegerField(allow_null=True, help_text="The side the words name, when they name one.")
+    side = serializers.CharField(allow_null=True)
+
+
 class CandidateSerializer(serializers.Serializer):
     fingerprint = serializers.CharField(help_text="Identifies the suggestion (kind and quote).")
     start = serializers.IntegerField(help_text="Offset of the first character, in code points.")
@@ -54,8 +66,17 @@ class CandidateSerializer(serializers.Serializer):
     speaker = serializers.CharField(allow_null=True, help_text="The speaker as written.")
     actor_id = serializers.IntegerField(allow_null=True)
     actor_name = serializers.CharField(allow_null=True)
-    speaker_method = serializers.CharField(allow_null=True)
-    proposed_actor = serializers.DictField(allow_null=True, help_text="An unknown speaker: name and title as written.")
+    speaker_method = serializers.CharField(
+        allow_null=True,
+        help_text="How the speaker was resolved: alias, name, role, typo, country, pronoun, reference, "
+        "previous; unknown for a proposed new actor.",
+    )
+    speaker_confidence = serializers.FloatField(
+        help_text="0..1; a resolution below the assistant's threshold is a proposed new actor instead."
+    )
+    proposed_actor = ProposedActorSerializer(
+        allow_null=True, help_text="Set when actor_id is null and the words name a speaker: a new actor to create."
+    )
     via = serializers.ListField(child=serializers.DictField())
     figure = FigureSuggestionSerializer(allow_null=True)
     figures = FigureSuggestionSerializer(many=True)

@@ -118,6 +118,7 @@ class Candidate:
             "actor_id": self.actor_id,
             "actor_name": self.actor_name,
             "speaker_method": self.speaker_method,
+            "speaker_confidence": round(self.speaker_score, 3),
             "proposed_actor": self.proposed_actor,
             "via": self.via,
             "figure": None

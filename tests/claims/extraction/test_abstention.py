@@ -228,3 +228,55 @@ def test_a_role_held_on_the_day_still_resolves_and_not_before_it_was_held(desk):
     assert (candidate.actor_id, candidate.speaker_method) == (desk["tkachuk"].pk, "role")
     [before] = extract(text, published_on=date(2022, 6, 3))
     assert before.actor_id is None
+
+
+# --- Where an editor sees it: the Suggestions panel and the API --------------------------------
+SUDAN_STORY = (
+    "A Sudanese army spokesman, Nabil Osman, said the paramilitary had shelled the camp outside El Fasher.\n\n"
+    "Yemen said the Houthis had fired on government positions near Marib.\n"
+)
+
+
+def test_the_panel_shows_a_proposed_new_actor_not_a_guess(client, editor, desk):
+    from django.urls import reverse
+
+    from tests.factories import StoryFactory
+
+    story = StoryFactory(body=SUDAN_STORY, published_on=DAY)
+    client.force_login(editor)
+    html = client.get(reverse("claims:story_suggestions", args=[story.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "Proposed new actor</span>: <strong>Nabil Osman</strong>" in html
+    assert "A Sudanese army spokesman" in html and "(Sudan)" in html
+    assert "<strong>Government of Yemen</strong>" in html  # resolved: the desk has it
+
+
+def test_the_api_gives_the_proposed_actor_and_the_confidence(live_server, editor, desk):
+    import requests
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import StoryFactory
+
+    story = StoryFactory(body=SUDAN_STORY, published_on=DAY)
+    token = Token.objects.create(user=editor)
+    response = requests.get(
+        f"{live_server.url}/api/v1/stories/{story.public_id}/suggestions/",
+        headers={"Authorization": f"Token {token.key}"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    osman, yemen = response.json()["candidates"]
+    assert osman["actor_id"] is None
+    assert osman["speaker_method"] == "unknown"
+    assert osman["proposed_actor"] == {
+        "name": "Nabil Osman",
+        "title": "A Sudanese army spokesman",
+        "kind": "person",
+        "side_id": desk["sudan"].pk,
+        "side": "Sudan",
+    }
+    assert (yemen["actor_id"], yemen["speaker_method"], yemen["proposed_actor"]) == (
+        desk["yemen_gov"].pk,
+        "country",
+        None,
+    )
+    assert yemen["speaker_confidence"] == 0.7
