@@ -41,7 +41,9 @@ from claims.models import (
     Scope,
     Side,
     Statement,
+    StoryWithoutClaims,
     SuggestionDismissal,
+    WaitingClaim,
 )
 from claims.reviewing import clean_evidence, review_approve, review_draft, review_update
 from claims.services import (
@@ -697,12 +699,32 @@ class SuggestionDismissalAdmin(DeskAdmin):
 
 @admin.register(DisputeActivity)
 class DisputeActivityAdmin(ReadOnlyAdminMixin, DeskAdmin):
-    """When anything last happened in each dispute: kept by database triggers, shown, never edited."""
+    """When anything last happened in each dispute, and its claims in use: kept by database
+    triggers, shown, never edited."""
 
-    list_display = ["dispute", "touched_at"]
+    list_display = ["dispute", "touched_at", "claim_count"]
     list_select_related = ["dispute"]
     search_fields = ["dispute__title"]
     ordering = ["-touched_at"]
+
+
+@admin.register(WaitingClaim)
+class WaitingClaimAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    """Claims in no dispute yet, as the desk lists them: kept by database triggers, never edited."""
+
+    list_display = ["claim", "created_at"]
+    list_select_related = ["claim"]
+    ordering = ["-created_at"]
+
+
+@admin.register(StoryWithoutClaims)
+class StoryWithoutClaimsAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    """Stories with no claims yet, as the desk lists them: kept by database triggers, never edited."""
+
+    list_display = ["story", "dated_on"]
+    list_select_related = ["story"]
+    search_fields = ["story__headline"]
+    ordering = ["-dated_on"]
 
 
 @admin.register(Merge)

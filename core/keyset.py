@@ -150,12 +150,8 @@ def keyset_page(
         return [getattr(row, f"_keyset_{name}") for name in names]
 
     def link(direction: str | None, row: Any = None) -> str:
-        query = request.GET.copy()
-        query.pop(param, None)
-        if direction is not None:
-            query[param] = _encode(salt, direction, values_of(row))
-        encoded = query.urlencode()
-        return "?" + encoded if encoded else "?"
+        values = values_of(row) if direction is not None else None
+        return page_link(request, values, salt=salt, param=param, direction=direction or "after")
 
     page = KeysetPage(items=rows)
     if rows and has_next:
@@ -165,3 +161,27 @@ def keyset_page(
     if cursor is not None:
         page.first_url = link(None)
     return page
+
+
+def page_link(
+    request: HttpRequest,
+    values: Sequence[Any] | None,
+    *,
+    salt: str,
+    param: str = CURSOR_PARAM,
+    direction: str = "after",
+    extra: dict[str, str] | None = None,
+) -> str:
+    """The current URL pointing at the page after (or before) the row whose key values are
+    ``values`` (None: the first page), the rest of the query string kept and ``extra`` added.
+    ``keyset_page`` builds its links with it; a view whose first rows were read another way (the
+    dispute page reads the first cards of every column in one windowed query) builds the link to
+    the next page with it."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    if values is not None:
+        query[param] = _encode(salt, direction, values)
+    if extra:
+        query.update(extra)
+    encoded = query.urlencode()
+    return "?" + encoded if encoded else "?"

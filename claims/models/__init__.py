@@ -2,6 +2,7 @@
 
 from claims.models.actors import Actor, ActorAlias, ActorRole, Side
 from claims.models.claims import Claim, ClaimDispute, ClaimLink, ClaimVia, Figure, Statement
+from claims.models.desk import StoryWithoutClaims, WaitingClaim
 from claims.models.disputes import Dispute, DisputeActivity, Scope
 from claims.models.merges import Merge
 from claims.models.notes import Annotation, Review, StoryReading, SuggestionDismissal
@@ -24,5 +25,7 @@ __all__ = [
     "Side",
     "Statement",
     "StoryReading",
+    "StoryWithoutClaims",
     "SuggestionDismissal",
+    "WaitingClaim",
 ]

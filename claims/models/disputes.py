@@ -133,15 +133,18 @@ class Dispute(Versioned):
 
 
 class DisputeActivity(models.Model):
-    """When anything last happened in a dispute: an edit, a claim placed in it or moved, a note.
+    """When anything last happened in a dispute (an edit, a claim placed in it or moved, a note),
+    and how many claims in use it holds.
 
     The desk lists disputes by it. It is internal, so it lives apart from the dispute's own row:
     a note on the dispute (internal ones included) must not change what partners see. Database
-    triggers keep it current for every writer (migration 0004); it is derived, so it has no history.
+    triggers keep it current for every writer (migrations 0004 and 0007); it is derived, so it has
+    no history.
     """
 
     dispute = models.OneToOneField(Dispute, on_delete=models.CASCADE, primary_key=True, related_name="activity")
     touched_at = models.DateTimeField()
+    claim_count = models.PositiveIntegerField(db_default=0, help_text="Claims placed in it and not withdrawn.")
 
     class Meta:
         verbose_name_plural = "dispute activity"

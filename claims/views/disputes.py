@@ -10,10 +10,27 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, DenseRank, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
@@ -23,12 +40,17 @@ from claims.charts import comparable_charts
 from claims.exports import dispute_csv, dispute_export
 from claims.figures import spreads
 from claims.forms import AnnotationForm
-from claims.models import Claim, ClaimDispute, Dispute, Figure, Review
-from claims.views.common import paginate
+from claims.models import ActorRole, Annotation, Claim, ClaimDispute, ClaimVia, Dispute, Figure, Review
 from claims.views.notes import note_add, notes_context
 from core.diffing import SideBySide, closest_pairs
+from core.keyset import BadCursor, Key, KeysetPage, keyset_page, page_link, parse_date_value
+from core.numbers import whole_number
 
-CARDS_PER_PAGE = 60
+CARDS_PER_COLUMN = 10  # cards each column shows at first, and per "Show more"
+COLUMNS_MAX = 12  # columns shown (the biggest) when a dispute's claims come from more voices or outlets
+CHART_FIGURES = 150  # figures charted and compared, at most
+STATEMENTS_SHOWN = 5
+OUTLETS_PER_STATEMENT = 6
 VERSIONS_PER_STATEMENT = 8
 OWN_VOICE = "Outlets' own voice"
 NO_SIDE = "No side"
@@ -36,20 +58,85 @@ BLAME_KINDS = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION
 
 
 # --- Reads -------------------------------------------------------------------------------------
+#
+# Every read below costs the same whatever the dispute holds: the columns' counts and first cards
+# come from one windowed query, the rest of a column a keyset page at a time ("Show more"), the
+# charts and spreads from a bounded summary of the figures, the statement versions from the few
+# statements reported most, loaded when the reader reaches them.
+
+CARD_ORDER = ("dated", "claim__story_id", "claim__start", "id")  # a column's order, oldest first
+
+
+def _dated() -> Coalesce:
+    """A card's date for ordering: its story's publication date (an undated story first)."""
+    return Coalesce("claim__story__published_on", Value(date.min), output_field=DateField())
+
+
+def voice_key() -> Case:
+    """The column a claim sits in when arranged by side: the speaker's side, "no-side" for a
+    speaker with none, "own-voice" for an outlet speaking for itself (as ``voice_of``)."""
+    return Case(
+        When(claim__speaker__isnull=True, then=Value("own-voice")),
+        When(claim__speaker__side__isnull=True, then=Value("no-side")),
+        default=Concat(Value("side-"), Cast("claim__speaker__side_id", CharField())),
+        output_field=CharField(),
+    )
+
+
+def column_key(by: str) -> Any:
+    if by == "outlet":
+        return Concat(Value("outlet-"), Cast("claim__story__outlet_id", CharField()), output_field=CharField())
+    return voice_key()
+
+
+def column_filter(key: str) -> Q | None:
+    """The placements of one column, from its key ("side-3", "no-side", "own-voice", "outlet-7");
+    None for a key that names no column."""
+    if key == "own-voice":
+        return Q(claim__speaker__isnull=True)
+    if key == "no-side":
+        return Q(claim__speaker__isnull=False, claim__speaker__side__isnull=True)
+    kind, _, number = key.partition("-")
+    pk = whole_number(number, digits=18)
+    if pk is None or kind not in ("side", "outlet"):
+        return None
+    return Q(claim__speaker__side_id=pk) if kind == "side" else Q(claim__story__outlet_id=pk)
 
 
 def placements_for(dispute: Dispute) -> QuerySet[ClaimDispute]:
-    """The dispute's claims (withdrawn ones left out) with everything a card shows."""
+    """The dispute's claims (withdrawn ones left out) with everything a card shows, in a fixed
+    number of queries: the card's row, its figures, the outlets it came via, its reviews. The
+    speaker's role on the day is read in the same row (no prefetch of every role)."""
     reviews = Review.objects.filter(withdrawn_at__isnull=True).select_related("reviewer").order_by("created_at")
+    day = Coalesce("claim__said_on", "claim__story__published_on")
+    role = ActorRole.objects.filter(
+        Q(start__isnull=True) | Q(start__lte=OuterRef("card_day")),
+        Q(end__isnull=True) | Q(end__gte=OuterRef("card_day")),
+        actor=OuterRef("claim__speaker_id"),
+    ).order_by("start", "id")
+    notes = (
+        Annotation.objects.active()
+        .filter(claim=OuterRef("claim_id"))
+        .order_by()
+        .values("claim")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         ClaimDispute.objects.filter(dispute=dispute)
         .active()
-        .select_related("blames")
+        .select_related("blames", "claim__speaker__side", "claim__story__outlet", "claim__statement__speaker")
         .prefetch_related(
-            Prefetch("claim", Claim.objects.with_card_data().prefetch_related(Prefetch("reviews", reviews)))
+            Prefetch("claim__figures", Figure.objects.select_related("whose", "scope")),
+            Prefetch("claim__via", ClaimVia.objects.select_related("outlet")),
+            Prefetch("claim__reviews", reviews),
         )
-        .annotate(note_count=Count("claim__annotations", filter=Q(claim__annotations__withdrawn_at__isnull=True)))
-        .order_by("claim__speaker__side__name", "claim__story__published_on", "claim__story_id", "claim__start")
+        .annotate(
+            dated=_dated(),
+            card_day=day,
+            role_title=Subquery(role.values("title")[:1]),
+            note_count=Coalesce(Subquery(notes, output_field=IntegerField()), 0),
+        )
     )
 
 
@@ -67,31 +154,51 @@ class Column:
     key: str
     label: str
     badge: str = ""
+    count: int = 0
     cards: list[ClaimDispute] = field(default_factory=list)
+    more_url: str | None = None  # the next keyset page of this column (plain link)
+    more_hx: str | None = None  # the same, for htmx: just the cards and the next "Show more"
+    first_url: str | None = None  # back to the column's first cards, when a later page is shown
 
 
-def columns(placements: list[ClaimDispute], by: str) -> list[Column]:
-    """Group cards into columns by side (own voice and no side last) or by outlet."""
+def _label(placement: ClaimDispute, by: str) -> tuple[str, str]:
+    claim = placement.claim
+    if by == "outlet":
+        outlet = claim.story.outlet
+        return outlet.name, "State media" if outlet.state_affiliated else ""
+    return voice_of(claim)[1], ""
+
+
+def first_cards(dispute: Dispute, by: str) -> list[Column]:
+    """Every column's count and first ``CARDS_PER_COLUMN`` cards, in one query (a window per
+    column), whatever the dispute holds; the biggest ``COLUMNS_MAX`` columns when there are more."""
+    key = column_key(by)
+    ranked = (
+        placements_for(dispute)
+        .annotate(
+            column=key,
+            position=Window(RowNumber(), partition_by=[key], order_by=[F(k).asc() for k in CARD_ORDER]),
+            column_count=Window(Count("*"), partition_by=[key]),
+        )
+        .filter(position__lte=CARDS_PER_COLUMN)
+        .order_by("column", *CARD_ORDER)
+    )
     found: dict[str, Column] = {}
-    for placement in placements:
-        claim = placement.claim
-        if by == "outlet":
-            outlet = claim.story.outlet
-            key, label = f"outlet-{outlet.pk}", outlet.name
-            badge = "State media" if outlet.state_affiliated else ""
-        else:
-            (key, label), badge = voice_of(claim), ""
-        found.setdefault(key, Column(key, label, badge)).cards.append(placement)
+    for placement in ranked:
+        column = found.get(placement.column)
+        if column is None:
+            label, badge = _label(placement, by)
+            column = found[placement.column] = Column(placement.column, label, badge, placement.column_count)
+        column.cards.append(placement)
     last = {"own-voice": 2, "no-side": 1}
-    return sorted(found.values(), key=lambda c: (last.get(c.key, 0), c.label))
+    biggest = sorted(found.values(), key=lambda c: -c.count)[:COLUMNS_MAX]
+    return sorted(biggest, key=lambda c: (last.get(c.key, 0), c.label))
 
 
 def prepare_cards(placements: list[ClaimDispute]) -> None:
-    """Attach what a card needs that the template cannot compute: the role held on the day."""
+    """Attach what a card needs that the template cannot compute: its published and draft reviews."""
     for placement in placements:
         claim = placement.claim
-        day = claim.said_on or claim.story.published_on
-        claim.role_then = claim.speaker.role_on(day) if claim.speaker_id else None
         reviews = list(claim.reviews.all())
         claim.published_reviews = [r for r in reviews if r.is_published]
         claim.draft_reviews = [r for r in reviews if not r.is_published]
@@ -106,24 +213,60 @@ class BlameRow:
 
 
 def who_blames_whom(dispute: Dispute) -> list[BlameRow]:
-    """Each party's version of who did it: per voice, which side its claims hold responsible."""
+    """Each party's version of who did it: per voice, which side its claims hold responsible
+    (counted in the database, one row per voice, side blamed and stance)."""
     rows: dict[str, BlameRow] = {}
-    placements = (
+    own_voice = Case(When(claim__speaker__isnull=True, then=F("claim__story__outlet__name")), default=Value(None))
+    groups = (
         ClaimDispute.objects.filter(dispute=dispute)
         .active()
-        .values_list(
-            "claim__speaker_id", "claim__speaker__side__name", "claim__story__outlet__name", "blames__name", "stance"
-        )
+        .values_list(own_voice, "claim__speaker__side__name", "blames__name", "stance")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    for speaker_id, side, outlet, blames, stance in placements:
-        voice = f"{outlet} (own voice)" if speaker_id is None else side or NO_SIDE
+    for outlet, side, blames, stance, n in groups:
+        voice = f"{outlet} (own voice)" if outlet is not None else side or NO_SIDE
         row = rows.setdefault(voice, BlameRow(voice))
-        row.claims += 1
+        row.claims += n
         if stance == ClaimDispute.Stance.DENIES:
-            row.denials += 1
+            row.denials += n
         if blames:
-            row.blames[blames] = row.blames.get(blames, 0) + 1
+            row.blames[blames] = row.blames.get(blames, 0) + n
+    for row in rows.values():
+        row.blames = dict(sorted(row.blames.items()))
     return sorted(rows.values(), key=lambda r: r.voice)
+
+
+def _active_claim() -> dict[str, Any]:
+    return dict(Claim.objects.active_condition().children)
+
+
+def figure_summary(dispute: Dispute) -> tuple[list[Figure], int]:
+    """The figures the charts and spreads compare, bounded whatever the dispute holds: one per
+    thing counted, source (speaker, or outlet in its own voice) and day, the latest reported (the
+    same number carried by many outlets is one point), the ``CHART_FIGURES`` most recent days'.
+    Also how many figures the dispute's claims hold in all."""
+    # joined through the dispute's placements (its index), so both queries start from the dispute
+    in_dispute = Figure.objects.filter(
+        claim__dispute_links__dispute=dispute, **{f"claim__{k}": v for k, v in _active_claim().items()}
+    )
+    day = Coalesce("as_of", "claim__said_on", "claim__story__published_on")
+    source = Coalesce("claim__speaker_id", -F("claim__story__outlet_id"))
+    latest = Window(
+        RowNumber(),
+        partition_by=[F("measure"), F("counted"), F("whose_id"), F("scope_id"), F("tally"), source, day],
+        order_by=[F("claim__story__published_on").desc(nulls_last=True), F("id").desc()],
+    )
+    one_each = in_dispute.annotate(latest=latest).filter(latest=1).values("pk")
+    figures = list(
+        in_dispute.filter(pk__in=one_each)
+        .select_related("whose", "scope", "claim__speaker__side", "claim__story__outlet")
+        .annotate(day=day, total=Window(Count("*")))
+        .order_by(F("day").desc(nulls_last=True), "-id")[:CHART_FIGURES]
+    )
+    total = figures[0].total if figures else 0
+    figures.sort(key=lambda f: (f.as_of is None, f.as_of or date.min, f.pk))  # as_of, id: undated last
+    return figures, total
 
 
 @dataclass
@@ -146,13 +289,35 @@ def statement_versions(dispute: Dispute) -> list[StatementVersions]:
     """Statements reported by this dispute's claims in more than one story: each outlet's wordings
     next to each other, and the closest wordings across outlets compared word by word.
 
-    Claims of one statement in the same story are different parts of it, not versions, so only
-    wordings from different stories are paired (core.diffing.closest_pairs).
+    Bounded whatever the dispute holds: the ``STATEMENTS_SHOWN`` statements with the most reports
+    in the dispute, ``VERSIONS_PER_STATEMENT`` wordings from each of at most ``OUTLETS_PER_STATEMENT``
+    stories, in one query. Claims of one statement in the same story are different parts of it,
+    not versions, so only wordings from different stories are paired (core.diffing.closest_pairs).
     """
+    top = (
+        ClaimDispute.objects.filter(dispute=dispute, claim__statement__isnull=False)
+        .active()
+        .values("claim__statement")
+        .annotate(n=Count("*"))
+        .order_by("-n", "claim__statement")
+        .values("claim__statement")[:STATEMENTS_SHOWN]
+    )
+    in_story = Window(RowNumber(), partition_by=[F("statement_id"), F("story_id")], order_by=[F("start"), F("id")])
+    story_rank = Window(
+        DenseRank(),
+        partition_by=[F("statement_id")],
+        order_by=[F("story__published_on").asc(nulls_first=True), F("story_id")],
+    )
     versions = (
         Claim.objects.active()
-        .filter(statement__in=Claim.objects.filter(dispute_links__dispute=dispute).values("statement"))
+        .filter(statement__in=top)
         .select_related("statement__speaker", "story__outlet")
+        .annotate(
+            in_story=in_story,
+            story_rank=story_rank,
+            in_story_total=Window(Count("*"), partition_by=[F("statement_id"), F("story_id")]),
+        )
+        .filter(in_story__lte=VERSIONS_PER_STATEMENT, story_rank__lte=OUTLETS_PER_STATEMENT)
         .order_by("statement_id", "story__published_on", "story_id", "start")
     )
     grouped: dict[int, list[Claim]] = defaultdict(list)
@@ -169,9 +334,7 @@ def statement_versions(dispute: Dispute) -> list[StatementVersions]:
             StatementVersions(
                 statement=group[0].statement,
                 outlets=[
-                    OutletWordings(
-                        claims[0].story, claims[:VERSIONS_PER_STATEMENT], max(0, len(claims) - VERSIONS_PER_STATEMENT)
-                    )
+                    OutletWordings(claims[0].story, claims, claims[0].in_story_total - len(claims))
                     for claims in by_story.values()
                 ],
                 pairs=closest_pairs(group, text=lambda c: c.quote, group=lambda c: c.story_id),
@@ -190,22 +353,88 @@ def _surviving(dispute: Dispute) -> Dispute:
 
 # --- Pages -----------------------------------------------------------------------------------
 
+CARDS_PARAM = "cards"  # the cursor of a column's next cards (core.keyset)
+
+
+def card_keys() -> tuple[Key, ...]:
+    """CARD_ORDER as keyset keys (their names apart from the cards' own annotations)."""
+    return (
+        Key("card_dated", _dated(), parse_date_value),
+        Key("card_story", F("claim__story_id"), int),
+        Key("card_start", F("claim__start"), int),
+        Key("card_id", F("id"), int),
+    )
+
+
+def _salt(dispute: Dispute, key: str) -> str:
+    return f"dispute-{dispute.pk}-{key}"  # a cursor is good for its own column only
+
+
+def _more_links(request: HttpRequest, dispute: Dispute, column: Column, last: ClaimDispute) -> None:
+    values = [last.dated, last.claim.story_id, last.claim.start, last.pk]
+    extra = {"column": column.key}
+    salt = _salt(dispute, column.key)
+    column.more_url = page_link(request, values, salt=salt, param=CARDS_PARAM, extra=extra)
+    column.more_hx = page_link(request, values, salt=salt, param=CARDS_PARAM, extra={**extra, "part": "column"})
+
+
+def column_page(request: HttpRequest, dispute: Dispute, key: str) -> KeysetPage | None:
+    """The cards of one column after the cursor in ``?cards=``: "Show more". None for a key that
+    names no column; ``BadCursor`` for a cursor this column did not hand out."""
+    condition = column_filter(key)
+    if condition is None:
+        return None
+    placements = placements_for(dispute).filter(condition)
+    page = keyset_page(
+        request,
+        placements,
+        keys=card_keys(),
+        per_page=CARDS_PER_COLUMN,
+        salt=_salt(dispute, key),
+        descending=False,
+        param=CARDS_PARAM,
+    )
+    prepare_cards(page.items)
+    return page
+
 
 def cards_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
+    """The columns, each with its count, its first cards and a "Show more" for the rest; without
+    JavaScript a "Show more" link reloads the page with that column's next cards."""
     by = "outlet" if request.GET.get("by") == "outlet" else "side"
-    page = paginate(request, placements_for(dispute), per_page=CARDS_PER_PAGE, hx={"part": "cards"})
-    placements = list(page)
-    prepare_cards(placements)
-    return {"dispute": dispute, "by": by, "page": page, "columns": columns(placements, by)}
+    columns = first_cards(dispute, by)
+    prepare_cards([card for column in columns for card in column.cards])
+    for column in columns:
+        if column.count > len(column.cards):
+            _more_links(request, dispute, column, column.cards[-1])
+    key = request.GET.get("column", "")
+    if request.GET.get(CARDS_PARAM) and key in {c.key for c in columns}:
+        page = column_page(request, dispute, key)
+        column = next(c for c in columns if c.key == key)
+        if page is not None and page.items:
+            column.cards = page.items
+            column.more_url = column.more_hx = None
+            if page.next_url:
+                _more_links(request, dispute, column, page.items[-1])
+            column.first_url = page_link(request, None, salt="", param=CARDS_PARAM) + f"#column-{key}"
+    return {
+        "dispute": dispute,
+        "by": by,
+        "columns": columns,
+        "columns_total": sum(c.count for c in columns),
+        "per_column": CARDS_PER_COLUMN,
+    }
 
 
-def page_context(request: HttpRequest, dispute: Dispute, *, note_form: AnnotationForm | None = None) -> dict[str, Any]:
+def page_context(
+    request: HttpRequest,
+    dispute: Dispute,
+    *,
+    note_form: AnnotationForm | None = None,
+    with_statements: bool = False,
+) -> dict[str, Any]:
     context = cards_context(request, dispute)
-    figures = list(
-        Figure.objects.filter(claim__in=Claim.objects.active().filter(dispute_links__dispute=dispute))
-        .select_related("whose", "scope", "claim__speaker__side", "claim__story__outlet")
-        .order_by("as_of", "id")
-    )
+    figures, figure_total = figure_summary(dispute)
     charts, increments = comparable_charts(
         figures, series_of=lambda f: voice_of(f.claim), last_series=("no-side", "own-voice")
     )
@@ -213,8 +442,10 @@ def page_context(request: HttpRequest, dispute: Dispute, *, note_form: Annotatio
         charts=charts,
         increments=increments,
         spreads=spreads(figures),
+        figures_charted=len(figures),
+        figure_total=figure_total,
         blame_rows=who_blames_whom(dispute) if dispute.kind in BLAME_KINDS else [],
-        statements=statement_versions(dispute),
+        statements=statement_versions(dispute) if with_statements else None,
         **notes_context(request, dispute, reverse("claims:dispute_note_add", args=[dispute.pk]), form=note_form),
         can_publish=request.user.has_perm("claims.publish_dispute"),
     )
@@ -225,12 +456,36 @@ def page_context(request: HttpRequest, dispute: Dispute, *, note_form: Annotatio
 @login_required
 @permission_required(["claims.view_dispute", "claims.view_claim"], raise_exception=True)
 def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page; with htmx, one part of it: the cards (``part=cards``), a column's next cards
+    (``part=column``) or the versions of statements (``part=statements``, loaded when reached)."""
     dispute = get_object_or_404(Dispute.objects.select_related("merged_into"), pk=pk)
     if dispute.merged_into_id:
         return redirect(_surviving(dispute))
-    if request.htmx and request.GET.get("part") == "cards":
+    try:
+        return _dispute_part(request, dispute)
+    except BadCursor as error:
+        if request.htmx:
+            return HttpResponse(str(error), status=400)
+        return render(request, "refused.html", {"title": "Bad page link", "message": str(error)}, status=400)
+
+
+def _dispute_part(request: HttpRequest, dispute: Dispute) -> HttpResponse:
+    part = request.GET.get("part")
+    if request.htmx and part == "cards":
         return render(request, "claims/dispute_detail.html#cards", cards_context(request, dispute))
-    return render(request, "claims/dispute_detail.html", page_context(request, dispute))
+    if request.htmx and part == "column":
+        key = request.GET.get("column", "")
+        page = column_page(request, dispute, key)
+        if page is None:
+            return HttpResponse("That column is not part of this dispute.", status=400)
+        column = Column(key, "")
+        if page.next_url:
+            _more_links(request, dispute, column, page.items[-1])
+        return render(request, "claims/dispute_detail.html#column-more", {"cards": page.items, "column": column})
+    if request.htmx and part == "statements":
+        return render(request, "claims/dispute_detail.html#statements", {"statements": statement_versions(dispute)})
+    context = page_context(request, dispute, with_statements=part == "statements")
+    return render(request, "claims/dispute_detail.html", context)
 
 
 @require_GET

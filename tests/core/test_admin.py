@@ -27,7 +27,9 @@ from claims.models import (
     Figure,
     Merge,
     Review,
+    StoryWithoutClaims,
     SuggestionDismissal,
+    WaitingClaim,
 )
 from claims.reviewing import review_draft
 from claims.services import annotation_add, claim_log, claim_update
@@ -94,6 +96,10 @@ def every_model_has_a_row(seeded, superuser):
         review_draft(claim=claim, reviewer=superuser, rating="unproven", reasoning="Not enough evidence.")
     if not SuggestionDismissal.objects.exists():
         SuggestionDismissal.objects.create(story=claim.story, fingerprint="speaker:x", dismissed_by=superuser)
+    if not StoryWithoutClaims.objects.exists():
+        StoryFactory(headline="A story with no claims yet")
+    if not WaitingClaim.objects.exists():
+        claim_log(story=StoryFactory(body="Nobody grouped this claim."), author=superuser, quote="Nobody grouped")
     if not Merge.objects.exists():
         actor_merge(survivor=ActorFactory(name="Survivor"), duplicate=ActorFactory(name="Duplicate"), user=superuser)
 

@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import services
-from claims.models import Claim, Dispute, Figure
+from claims.models import Claim, ClaimDispute, Dispute, Figure
+from claims.views.disputes import CARDS_PER_COLUMN
 from tests.claims.views.helpers import assert_csp_safe, build_dispute, text_of
 from tests.factories import (
     DisputeFactory,
@@ -97,12 +98,19 @@ def test_casualty_dispute_has_range_chart_and_spread_of_comparable_figures(clien
     assert re.search(r"Cannot be compared\. [^.]*5,000 \(Speaker \d+\)\. Different whose [^.]*different scopes", page)
 
 
-def test_statement_versions_are_shown_with_a_word_diff(client, editor):
+def test_statement_versions_load_when_reached_and_without_javascript(client, editor):
     dispute = build_dispute(editor, claims=12)
     client.force_login(editor)
     html = client.get(dispute.get_absolute_url()).content.decode()
-    assert "Versions of the same statement" in html
-    assert "<ins>" in html and "<del>" in html
+    # the section loads itself when scrolled to; a plain link shows it without JavaScript
+    assert 'hx-get="?part=statements" hx-trigger="revealed"' in html
+    assert 'href="?part=statements#statements"' in html
+    fragment = client.get(dispute.get_absolute_url(), {"part": "statements"}, HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<section id="statements"')
+    assert "Versions of the same statement" in body and "<ins>" in body and "<del>" in body
+    whole = client.get(dispute.get_absolute_url(), {"part": "statements"}).content.decode()
+    assert "<html" in whole and "<ins>" in whole and "Claims side by side" in whole
 
 
 def test_annotation_with_script_is_rendered_as_harmless_text(client, editor):
@@ -229,19 +237,95 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
+CARD = re.compile(r'<article class="card[^"]*" id="card-(\d+)"')
+
+
+def _column_ids(html: str) -> dict[str, list[int]]:
+    """Card ids per column, in page order."""
+    columns = {}
+    for key, body in re.findall(
+        r'<section class="column [^"]*" id="column-([^"]+)-cards".*?>(.*?)</section>', html, re.S
+    ):
+        columns[key] = [int(pk) for pk in CARD.findall(body)]
+    return columns
+
+
 def test_dispute_page_queries_are_bounded_and_do_not_grow_with_claims(
     client, editor, factchecker, django_assert_max_num_queries
 ):
     small = build_dispute(editor, claims=6, reviewer=factchecker)
-    big = build_dispute(editor, claims=63, reviewer=factchecker)
+    big = build_dispute(editor, claims=320, reviewer=factchecker)
     client.force_login(editor)
     _queries(client, small.get_absolute_url())  # warm the session and permission caches alike
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(12):
         response = client.get(big.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count('class="card') >= 60
+    html = response.content.decode()
+    # per side: the count of all its claims, its first cards, and a "Show more" for the rest
+    counts = [int(n) for n in re.findall(r'class="column-title">[^<]+<span class="meta">\((\d+)\)</span>', html)]
+    assert sum(counts) == 320
+    assert all(len(ids) == CARDS_PER_COLUMN for ids in _column_ids(html).values())
+    assert html.count('class="show-more"') == 4
     assert _queries(client, small.get_absolute_url()) == _queries(client, big.get_absolute_url())
-    # by outlet too; a short last page may skip a prefetch that has nothing to fetch
-    assert _queries(client, big.get_absolute_url() + "?by=outlet&page=2") <= _queries(
-        client, small.get_absolute_url() + "?by=outlet"
+    assert (
+        _queries(client, big.get_absolute_url() + "?by=outlet")
+        <= _queries(client, small.get_absolute_url() + "?by=outlet") + 1
+    )
+    # a column's next cards cost the same wherever they are in it
+    first_more = re.search(r'hx-get="([^"]+)"[^>]*data-column="side-', html).group(1).replace("&amp;", "&")
+    with django_assert_max_num_queries(10):
+        assert client.get(big.get_absolute_url() + first_more, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_show_more_pages_through_a_column_in_order_with_htmx_and_without(client, editor):
+    dispute = build_dispute(editor, claims=130)
+    client.force_login(editor)
+    url = dispute.get_absolute_url()
+    html = client.get(url).content.decode()
+    column = next(key for key in _column_ids(html) if key.startswith("side-"))
+    expected = [
+        p.claim_id
+        for p in ClaimDispute.objects.filter(dispute=dispute, claim__speaker__side_id=int(column[5:])).order_by(
+            "claim__story__published_on", "claim__story_id", "claim__start", "id"
+        )
+    ]
+    assert len(expected) > 2 * CARDS_PER_COLUMN
+    seen = _column_ids(html)[column]
+    link = re.search(rf'hx-get="([^"]+)"[^>]*data-column="{column}"', html)
+    while link:
+        fragment = client.get(url + link.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true")
+        assert fragment.status_code == 200
+        body = fragment.content.decode()
+        assert "<html" not in body
+        seen += [int(pk) for pk in CARD.findall(body)]
+        link = re.search(rf'hx-get="([^"]+)"[^>]*data-column="{column}"', body)
+    assert seen == expected
+    # without JavaScript the link reloads the page with that column's next cards
+    plain = re.search(rf'<a href="([^"]+)#column-{column}" hx-get', html).group(1).replace("&amp;", "&")
+    page = client.get(url + plain).content.decode()
+    assert _column_ids(page)[column] == expected[CARDS_PER_COLUMN : 2 * CARDS_PER_COLUMN]
+    assert "Back to the first claims" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"column": "side-1", "cards": "not-a-cursor"},
+        {"column": "side-99999999999999999999", "cards": "WzFd"},
+        {"column": "<script>", "cards": "WyIyMDIwLTEwLTIxIiwxLDIsM10"},
+        {"column": "own-voice", "cards": "WyJub3QgYSBkYXRlIiwieCIsbnVsbCwxXQ"},
+        {"by": "outlet\x00", "part": "statements"},
+    ],
+)
+def test_odd_show_more_links_give_a_page_never_an_error(client, editor, query):
+    dispute = build_dispute(editor, claims=4)
+    client.force_login(editor)
+    assert client.get(dispute.get_absolute_url(), query).status_code in (200, 400)
+    fragment = client.get(dispute.get_absolute_url(), {**query, "part": "column"}, HTTP_HX_REQUEST="true")
+    assert fragment.status_code in (200, 400)
+    assert (
+        client.get(
+            dispute.get_absolute_url(), {"part": "column", "column": "nonsense"}, HTTP_HX_REQUEST="true"
+        ).status_code
+        == 400
     )
