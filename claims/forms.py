@@ -16,10 +16,12 @@ from django import forms
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db.models import Q
 from django.db.models.functions import Greatest
+from django.urls import reverse_lazy
 
 from claims.figures import MAX_FIGURE, figure_range_error
 from claims.models import Actor, ActorAlias, Claim, ClaimDispute, Dispute, Figure, Scope, Side, Statement
 from claims.services import CLAIM_EDITABLE_FIELDS
+from core.numbers import whole_number
 from core.text import fold_in_database
 from sources.models import Outlet
 
@@ -113,6 +115,43 @@ class SpeakerField(forms.CharField):
         return resolve_speaker(text)
 
 
+class StatementField(forms.ModelChoiceField):
+    """A statement chosen by its number, typed or picked from suggestions as the editor types words
+    of it (claims.views.stories.statement_options fills the ``statement-options`` datalist). Never
+    a <select>: an archive holds tens of thousands of statements."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            "The utterance this reports, when other outlets report it too: type words of it, or its number.",
+        )
+        attrs = {
+            "list": "statement-options",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "hx-get": reverse_lazy("claims:statement_options"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": "#statement-options",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+            "hx-include": "[name='speaker']",
+        }
+        super().__init__(queryset=Statement.objects.all(), widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def to_python(self, value: Any) -> Statement | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        pk = whole_number(text, digits=18)
+        statement = Statement.objects.filter(pk=pk).first() if pk is not None else None
+        if statement is None:
+            raise forms.ValidationError(
+                "Choose a statement from the suggestions (they appear as you type words of it), or give its number."
+            )
+        return statement
+
+
 # --- Logging a claim --------------------------------------------------------------------------
 
 
@@ -192,12 +231,7 @@ class ClaimLogForm(forms.Form):
     mode = forms.ChoiceField(choices=Claim.Mode.choices, initial=Claim.Mode.PARAPHRASE)
     speaker = SpeakerField(help_text="A name or any alias: “Pashinian” finds Nikol Pashinyan.")
     said_on = forms.DateField(required=False, widget=DateInput, label="Said on")
-    statement = forms.ModelChoiceField(
-        queryset=Statement.objects.select_related("speaker"),
-        required=False,
-        empty_label="—",
-        help_text="The utterance this reports, when other outlets report it too.",
-    )
+    statement = StatementField()
     via = forms.ModelChoiceField(
         queryset=Outlet.objects.all(),
         required=False,
@@ -243,9 +277,7 @@ class ClaimEditForm(forms.Form):
     mode = forms.ChoiceField(choices=Claim.Mode.choices)
     speaker = SpeakerField(help_text="A name or any alias. Empty for the outlet's own voice.")
     said_on = forms.DateField(required=False, widget=DateInput, label="Said on")
-    statement = forms.ModelChoiceField(
-        queryset=Statement.objects.select_related("speaker"), required=False, empty_label="—"
-    )
+    statement = StatementField()
     status = forms.ChoiceField(choices=Claim.Status.choices)
 
     def __init__(self, *args: Any, editable: Collection[str] = CLAIM_EDITABLE_FIELDS, **kwargs: Any):

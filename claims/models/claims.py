@@ -196,6 +196,8 @@ class Claim(Versioned):
             models.Index(name="claims_claim_story_start", fields=["story", "start"]),
             # actor page: a speaker's claims over time
             models.Index(name="claims_claim_speaker_said", fields=["speaker", "said_on"]),
+            # actor page: a speaker's claims newest logged first, keyset-paged (claims.views.people)
+            models.Index(name="claims_claim_speaker_created", fields=["speaker", "-created_at", "-id"]),
             models.Index(name="claims_claim_statement", fields=["statement"]),
             # desk: newest claims, and the API's published listing
             models.Index(name="claims_claim_created", fields=["-created_at", "-id"]),

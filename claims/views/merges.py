@@ -17,10 +17,18 @@ from claims.views.people import PER_PAGE
 from core.errors import DomainError
 from core.numbers import whole_number
 
+DISPUTE_CANDIDATES = 200  # disputes offered in the merge picker: the most recently active
+
 
 def _pick(model: type[Actor] | type[Dispute], raw: str | None) -> Actor | Dispute | None:
-    pk = whole_number(raw, digits=18)
-    return None if pk is None else model.objects.filter(pk=pk).first()
+    """The record numbered ``raw``; for actors also the one actor a name or alias names."""
+    pk = whole_number((raw or "").strip(), digits=18)
+    if pk is not None:
+        return model.objects.filter(pk=pk).first()
+    if model is Actor and raw and raw.strip():
+        named = list(Actor.objects.matching(raw.strip()[:300])[:2])
+        return named[0] if len(named) == 1 else None
+    return None
 
 
 def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, candidates: object) -> HttpResponse:
@@ -30,7 +38,11 @@ def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, cand
     status = 200
     raw = request.POST.get("duplicate") or request.GET.get("duplicate")
     if raw and duplicate is None:
-        context["error"] = f"There is no {kind} numbered “{raw[:30]}”."
+        context["error"] = (
+            f"No single actor goes by “{raw[:60]}”: pick one from the suggestions, or give its number."
+            if kind == "actor"
+            else f"There is no {kind} numbered “{raw[:30]}”."
+        )
         status = 422
     if duplicate is not None:
         context["counts"] = merge_preview(survivor=survivor, duplicate=duplicate)
@@ -58,8 +70,8 @@ def _merge_page(request: HttpRequest, survivor: Actor | Dispute, kind: str, cand
 def actor_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Review, then confirm, merging a duplicate actor into this one."""
     survivor = get_object_or_404(Actor, pk=pk)
-    candidates = Actor.objects.active().exclude(pk=pk).select_related("side")
-    return _merge_page(request, survivor, "actor", candidates)
+    # no list of candidates: the archive's actors are too many; a name is typed, with suggestions
+    return _merge_page(request, survivor, "actor", None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,7 +80,7 @@ def actor_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 def dispute_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Review, then confirm, merging a duplicate dispute into this one."""
     survivor = get_object_or_404(Dispute, pk=pk)
-    candidates = Dispute.objects.active().exclude(pk=pk).order_by("title")
+    candidates = Dispute.objects.active().exclude(pk=pk).order_by("-activity__touched_at", "-id")[:DISPUTE_CANDIDATES]
     return _merge_page(request, survivor, "dispute", candidates)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count
+from django.db.models import Exists, F, OuterRef
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,13 +20,16 @@ from claims.extraction.offers import FINGERPRINT, suggestions_offered
 from claims.extraction.prefill import Prefill, candidate_prefill, selection_prefill
 from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
 from claims.highlighting import highlighted_body, legend
-from claims.models import Actor, Claim, Dispute
-from claims.views.common import paginate
+from claims.models import Actor, Claim, ClaimDispute, Dispute, Statement
 from core.errors import DomainError
+from core.keyset import BadCursor, Key, KeysetPage, keyset_page
 from core.numbers import whole_number
+from core.search import search_query
 from sources.models import Story
 
 CLAIMS_PER_PAGE = 50
+EARLIER_MAX = 50  # claims anchored to earlier revisions listed (their story's revisions page has the rest)
+LIST_KEYS = (Key("text_at", F("start"), int), Key("row", F("id"), int))  # text order; index (revision, start)
 DISPUTE_CHOICES_LIMIT = 500
 
 
@@ -65,29 +68,52 @@ def suggestions_url(story: Story) -> str | None:
 
 
 def reader_context(request: HttpRequest, story: Story) -> dict[str, Any]:
+    """The text with every claim of its revision highlighted (only what a highlight shows is
+    loaded), and the list of those claims a keyset page at a time, in text order."""
     revision = story.current_revision
     claims: list[Claim] = []
+    page = KeysetPage(items=[])
     if revision is not None:
+        in_revision = Claim.objects.active().filter(revision=revision)
         claims = list(
-            Claim.objects.active()
-            .filter(revision=revision)
-            .select_related("speaker__side")
-            .annotate(dispute_count=Count("dispute_links"))
+            in_revision.select_related("speaker__side")
+            .only("id", "start", "end", "status", "speaker__name", "speaker__side__key", "speaker__side__name")
             .order_by("start", "-end", "id")
         )
+        listed = in_revision.select_related("speaker__side").annotate(
+            in_dispute=Exists(ClaimDispute.objects.filter(claim=OuterRef("pk")))
+        )
+        try:
+            page = keyset_page(
+                request,
+                listed,
+                keys=LIST_KEYS,
+                per_page=CLAIMS_PER_PAGE,
+                salt=f"story-{story.pk}",
+                descending=False,
+                param="claims",
+            )
+        except BadCursor:
+            if request.method == "GET":
+                raise  # the reader answers 400; a form posted back just shows the first claims
+            page = KeysetPage(items=list(listed.order_by("start", "id")[:CLAIMS_PER_PAGE]))
     earlier = list(
-        Claim.objects.active().filter(story=story).exclude(revision=revision).select_related("speaker")
+        Claim.objects.active()
+        .filter(story=story)
+        .exclude(revision=revision)
+        .select_related("speaker")
+        .order_by("start", "id")[: EARLIER_MAX + 1]
         if revision is not None
         else []
     )
-    page = paginate(request, claims, per_page=CLAIMS_PER_PAGE)
     return {
         "story": story,
         "revision": revision,
         "body_html": highlighted_body(revision.body, claims) if revision else "",
         "claims": claims,
         "claims_page": page,
-        "earlier_claims": earlier,
+        "earlier_claims": earlier[:EARLIER_MAX],
+        "more_earlier": len(earlier) > EARLIER_MAX,
         "legend": legend(claims),
         "suggestions_url": suggestions_url(story),
         "can_log": request.user.has_perm("claims.add_claim"),
@@ -115,7 +141,10 @@ def _new_log_forms(story: Story, *, prefill: Prefill | None = None) -> tuple[Cla
 @permission_required(["sources.view_story", "claims.view_claim"], raise_exception=True)
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_object_or_404(Story.objects.select_related("outlet", "current_revision"), pk=pk)
-    context = reader_context(request, story)
+    try:
+        context = reader_context(request, story)
+    except BadCursor as error:
+        return render(request, "refused.html", {"title": "Bad page link", "message": str(error)}, status=400)
     if context["can_log"]:
         context["form"], context["figure_forms"] = _new_log_forms(story)
     return render(request, "claims/story_detail.html", context)
@@ -289,7 +318,7 @@ def _render_log_form(
 @permission_required("claims.view_actor", raise_exception=True)
 def speaker_options(request: HttpRequest) -> HttpResponse:
     """<option>s for the speaker field's datalist: actors matching a name or alias."""
-    text = request.GET.get("speaker", "") or request.GET.get("q", "")
+    text = request.GET.get("speaker", "") or request.GET.get("q", "") or request.GET.get("duplicate", "")
     matches = find_speakers(text[:200]) if text.strip() else []
     return render(request, "claims/_speaker_options.html", {"matches": matches, "query": text})
 
@@ -308,9 +337,39 @@ def dispute_options(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/_dispute_field.html", {"form": form, "story": story, "suggested": suggested})
 
 
+STATEMENT_OPTIONS = 20
+
+
+@require_GET
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def statement_options(request: HttpRequest) -> HttpResponse:
+    """<option>s for the statement field's datalist: at most ``STATEMENT_OPTIONS`` statements whose
+    words match what is typed (their GIN index), or the one numbered so, newest first; of the
+    speaker typed in the form when there is one."""
+    text = request.GET.get("statement", "")[:200].strip()
+    statements = Statement.objects.none()
+    if text:
+        pk = whole_number(text, digits=18)
+        statements = (
+            Statement.objects.filter(pk=pk)
+            if pk is not None
+            else Statement.objects.filter(search_vector=search_query(text))
+        )
+        speaker = request.GET.get("speaker", "")[:300].strip()
+        if speaker and pk is None:
+            named = Actor.objects.matching(speaker)
+            if named.exists():
+                statements = statements.filter(speaker__in=named)
+        statements = statements.select_related("speaker").order_by(F("said_on").desc(nulls_last=True), "-id")
+    options = list(statements[:STATEMENT_OPTIONS])
+    return render(request, "claims/_statement_options.html", {"statements": options})
+
+
 urlpatterns = [
     path("stories/<int:pk>/", story_detail, name="story_detail"),
     path("stories/<int:pk>/claims/new/", claim_new, name="claim_log"),
     path("stories/<int:pk>/dispute-options/", dispute_options, name="dispute_options"),
     path("speakers/options/", speaker_options, name="speaker_options"),
+    path("statements/options/", statement_options, name="statement_options"),
 ]

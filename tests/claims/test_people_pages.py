@@ -71,20 +71,45 @@ def test_actor_page_shows_aliases_roles_side_and_claims_in_time_order(client, ed
     assert html.count('name="claims"') == 2 and 'id="compare-form"' in html
 
 
-def test_actor_page_is_paginated_with_bounded_queries(client, editor, django_assert_max_num_queries):
+def test_actor_page_pages_its_claims_newest_first_with_bounded_queries(client, editor, django_assert_max_num_queries):
     actor = ActorFactory()
     client.force_login(editor)
     url = reverse("claims:actor_detail", args=[actor.pk])
     claims_by(actor, editor, 5)
     with django_assert_max_num_queries(20) as few:
         client.get(url)
-    claims_by(actor, editor, 40)
+    claims_by(actor, editor, 50)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert len(response.context["claims"]) == 25
-    assert response.context["claims"].paginator.count == 45
-    second = client.get(url, {"page": 2})
-    assert len(second.context["claims"]) == 20
+    assert response.context["claim_total"] == "55"
+    # page after page, each claim once, the newest logged first, as many queries on the last page
+    seen, page = [], response
+    while True:
+        seen += [c.pk for c in page.context["claims"]]
+        following = page.context["claims"].next_url
+        if not following:
+            break
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            page = client.get(url + following)
+    assert seen == list(Claim.objects.filter(speaker=actor).order_by("-created_at", "-id").values_list("pk", flat=True))
+    for bad in ("1", "garbage", "x" * 2000):
+        refused = client.get(url, {"claims": bad})
+        assert refused.status_code == 400 and "not one this list handed out" in refused.content.decode()
+
+
+def test_merge_picker_takes_a_name_not_a_list_of_every_actor(client, editor):
+    survivor = ActorFactory(name="Nikolai Pashinyanov")
+    duplicate = ActorFactory(name="Nikol Pashinianov", aliases=["N. Pashinianov"])
+    ActorFactory(name="Somebody Else Entirely")
+    client.force_login(editor)
+    html = client.get(reverse("claims:actor_detail", args=[survivor.pk])).content.decode()
+    assert "Somebody Else Entirely" not in html and 'list="speaker-options"' in html
+    review = client.get(reverse("claims:actor_merge", args=[survivor.pk]), {"duplicate": "N. Pashinianov"})
+    assert review.status_code == 200 and review.context["duplicate"] == duplicate
+    assert "Somebody Else Entirely" not in review.content.decode()
+    unknown = client.get(reverse("claims:actor_merge", args=[survivor.pk]), {"duplicate": "Nobody By This Name"})
+    assert unknown.status_code == 422 and "No single actor goes by" in unknown.content.decode()
 
 
 def test_outlet_page_lists_its_stories_and_their_claims_with_bounded_queries(

@@ -22,7 +22,7 @@ from tests.claims.views.helpers import (
     log_data,
     text_of,
 )
-from tests.factories import ActorFactory, DisputeFactory, OutletFactory, SideFactory, StoryFactory
+from tests.factories import ActorFactory, DisputeFactory, OutletFactory, SideFactory, StatementFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +338,40 @@ def test_every_seed_story_dispute_and_claim_page_renders_safely(client, editor, 
     edit = client.get(reverse("claims:claim_edit", args=[Claim.objects.first().pk]))
     assert edit.status_code == 200
     assert_csp_safe(edit)
+
+
+def test_story_claim_list_pages_in_text_order_and_refuses_a_bad_page_link(client, editor):
+    sentences = [f"Speaker {i:02} said {i} things happened." for i in range(60)]
+    story = StoryFactory(body=" ".join(sentences))
+    logged = [services.claim_log(story=story, author=editor, quote=s) for s in sentences]
+    client.force_login(editor)
+    first = client.get(story.get_absolute_url())
+    assert [c.pk for c in first.context["claims_page"]] == [c.pk for c in logged[:50]]
+    assert first.content.decode().count("hl-start") == 60  # every claim highlighted, whatever the page
+    second = client.get(story.get_absolute_url() + first.context["claims_page"].next_url)
+    assert [c.pk for c in second.context["claims_page"]] == [c.pk for c in logged[50:]]
+    refused = client.get(story.get_absolute_url(), {"claims": "not-a-page"})
+    assert refused.status_code == 400
+
+
+def test_log_form_offers_statements_as_you_type_never_all_of_them(client, editor):
+    speaker = ActorFactory(name="Zorab Mikaelyanov")
+    wanted = StatementFactory(speaker=speaker, description="Video address on the ceasefire talks")
+    StatementFactory(description="An unrelated press conference about harvests")
+    story = StoryFactory(body="Mikaelyanov said talks had failed.")
+    client.force_login(editor)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "unrelated press conference" not in html and 'list="statement-options"' in html
+    options = client.get(reverse("claims:statement_options"), {"statement": "ceasefire address"}).content.decode()
+    assert f'value="{wanted.pk}"' in options and "harvests" not in options
+    by_number = client.get(reverse("claims:statement_options"), {"statement": str(wanted.pk)}).content.decode()
+    assert f'value="{wanted.pk}"' in by_number
+    for odd in ('"unclosed', "-" * 50, "a & | ! b", "<script>", "9" * 40):
+        assert client.get(reverse("claims:statement_options"), {"statement": odd}).status_code == 200
+    # the number chosen logs the claim against that statement; one that does not exist is refused
+    data = {"quote": "talks had failed", "mode": "paraphrase", "statement": str(wanted.pk), "stance": "asserts"}
+    data |= {"new_dispute_kind": "other", "figures-TOTAL_FORMS": "1", "figures-INITIAL_FORMS": "0"}
+    client.post(reverse("claims:claim_log", args=[story.pk]), data)
+    assert story.claims.get().statement == wanted
+    refused = client.post(reverse("claims:claim_log", args=[story.pk]), data | {"statement": "999999"})
+    assert refused.status_code == 422 and "Choose a statement" in refused.content.decode()
