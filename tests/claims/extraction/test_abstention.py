@@ -269,7 +269,7 @@ def test_the_api_gives_the_proposed_actor_and_the_confidence(live_server, editor
     assert osman["speaker_method"] == "unknown"
     assert osman["proposed_actor"] == {
         "name": "Nabil Osman",
-        "title": "A Sudanese army spokesman",
+        "title": "Sudanese army spokesman",
         "kind": "person",
         "side_id": desk["sudan"].pk,
         "side": "Sudan",
