@@ -42,6 +42,11 @@ SIDECAR_SUFFIXES = (".meta.json", ".meta.yaml", ".meta.yml")
 _HTML_START = re.compile(r"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 
 
+class MissingMetadata(DomainError):
+    """Something every story needs (``field``: its outlet or headline) was not given. The message
+    speaks to the command line; the desk's import page words it for an editor."""
+
+
 @dataclass(frozen=True)
 class StoryText:
     """A story file's text, ready for ``story_import``.
@@ -258,7 +263,7 @@ def _check_length(name: str, field: str, value: str) -> None:
 
 def _resolve_outlet(name: str, key: str | None) -> Outlet:
     if not key:
-        raise DomainError(f"{name}: no outlet given (set it in the sidecar or with --outlet).", field="outlet")
+        raise MissingMetadata(f"{name}: no outlet given (set it in the sidecar or with --outlet).", field="outlet")
     outlet = Outlet.objects.filter(key=key).first()
     if outlet is None:
         keys = list(Outlet.objects.order_by("key").values_list("key", flat=True)[:30])
@@ -284,7 +289,9 @@ def import_story_file(
     outlet = _resolve_outlet(name, meta.outlet)
     headline = (meta.headline or story_text.title or "").strip()
     if not headline:
-        raise DomainError(f"{name}: no headline given (set it in the sidecar or with --headline).", field="headline")
+        raise MissingMetadata(
+            f"{name}: no headline given (set it in the sidecar or with --headline).", field="headline"
+        )
     url = (meta.url or "").strip()
     if url:
         try:

@@ -43,6 +43,9 @@ class Outlet(Versioned):
     homepage = models.URLField(blank=True)
     licence = models.CharField(max_length=20, choices=Licence.choices, default=Licence.QUOTES_ONLY)
     licence_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.dispatch import Signal
+from django.utils.text import slugify
 
 from core.errors import DomainError
 from sources.models import Outlet, Story, StoryRevision, StorySource, content_hash
@@ -142,3 +145,89 @@ def story_import(
             story=story, outlet=original.outlet, relation=StorySource.Relation.REPUBLISHES
         )
     return ImportResult(story, revision, "new story", republication_of=originals)
+
+
+# --- Outlets ----------------------------------------------------------------------------------
+
+OUTLETS_LIKE_MAX = 5
+
+
+class PossibleDuplicate(DomainError):
+    """An outlet being added looks like one the desk already has; ``matches`` are those."""
+
+    def __init__(self, message: str, *, matches: list[Outlet]):
+        super().__init__(message, field="name")
+        self.matches = matches
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def outlets_like(name: str, homepage: str = "") -> list[Outlet]:
+    """Outlets the desk has that ``name`` (or ``homepage``) may mean: a similar name (pg_trgm's
+    ``%`` operator, through the name's trigram index), the same short key, or the same web site.
+    The closest first, at most ``OUTLETS_LIKE_MAX``."""
+    name = " ".join(name.split())
+    condition = Q(name__trigram_similar=name) | Q(name__iexact=name) | Q(key=slugify(name)[:80])
+    host = _host(homepage) if homepage else ""
+    if host:
+        condition |= Q(homepage__icontains=host)
+    return list(
+        Outlet.objects.filter(condition)
+        .annotate(similarity=TrigramSimilarity("name", name))
+        .order_by("-similarity", "name")[:OUTLETS_LIKE_MAX]
+    )
+
+
+def _free_key(name: str) -> str:
+    base = slugify(name)[:70] or "outlet"
+    taken = set(Outlet.objects.filter(key__startswith=base).values_list("key", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+@transaction.atomic
+def outlet_create(
+    *,
+    name: str,
+    author: AbstractBaseUser,
+    kind: str = Outlet.Kind.OTHER,
+    country: str = "",
+    state_affiliated: bool = False,
+    homepage: str = "",
+    not_a_duplicate: bool = False,
+) -> Outlet:
+    """Add an outlet the desk does not know yet, with ``author`` recorded (and its history kept).
+
+    Unless ``not_a_duplicate`` says the editor has seen them, outlets that look the same (a
+    similar name, the same key or web site) are offered first: ``PossibleDuplicate`` names them
+    and nothing is written.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Give the outlet a name.", field="name")
+    if kind not in Outlet.Kind.values:
+        raise DomainError("Choose what kind of outlet it is.", field="kind")
+    country = country.strip().upper()
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise DomainError("Give the country as its two-letter code, e.g. AZ, AM, TR.", field="country")
+    if not not_a_duplicate:
+        matches = outlets_like(name, homepage)
+        if matches:
+            listed = ", ".join(outlet.name for outlet in matches)
+            raise PossibleDuplicate(
+                f"The desk already has {listed}. Choose it from the list, or say this is a different outlet.",
+                matches=matches,
+            )
+    return Outlet.objects.create(
+        key=_free_key(name),
+        name=name,
+        kind=kind,
+        country=country,
+        state_affiliated=state_affiliated,
+        homepage=homepage,
+        created_by=author,
+    )

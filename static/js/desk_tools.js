@@ -25,8 +25,7 @@
     var parts = progressParts(form);
     if (parts.bar) { parts.bar.hidden = false; parts.bar.value = 0; }
     if (parts.text) { parts.text.textContent = "Uploading…"; }
-    var button = form.querySelector("button[type=submit]");
-    if (button) { button.disabled = true; }
+    form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
   });
 
   // 2. Re-anchoring: selecting words in a "now says" sentence fills that claim's form with the

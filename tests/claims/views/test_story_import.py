@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from sources.models import Story, StoryRevision, StorySource
-from tests.factories import OutletFactory
+from core.history import event_model_of
+from sources.models import Outlet, Story, StoryRevision, StorySource
+from tests.factories import OutletFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,11 +138,12 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
         ({"text": TEXT, "file": upload("a.txt", b"Another text")}, "not both"),
         ({"text": "   "}, "Paste the story"),
         ({"text": TEXT, "url": "javascript:alert(1)"}, "Enter a valid URL"),
-        ({"text": TEXT, "published": "2020-02-30"}, "not a real date"),
-        ({"text": TEXT, "published": "yesterday"}, "is not YYYY-MM-DD"),
-        ({"text": TEXT, "outlet": "987654321"}, "Select a valid choice"),
-        ({"text": TEXT, "outlet": "99999999999999999999999"}, "Select a valid choice"),
-        ({"text": TEXT, "headline": ""}, "no headline given"),
+        ({"text": TEXT, "published": "2020-02-30"}, "is not a date the desk can read: write it as 2020-10-21"),
+        ({"text": TEXT, "published": "yesterday"}, "is not a date the desk can read"),
+        ({"text": TEXT, "outlet": "987654321"}, "That outlet is not on the desk"),
+        ({"text": TEXT, "outlet": "99999999999999999999999"}, "That outlet is not on the desk"),
+        ({"text": TEXT, "outlet": ""}, "Choose the outlet that published the story."),
+        ({"text": TEXT, "headline": ""}, "Give the story a headline."),
         ({"text": TEXT, "headline": "x" * 501}, "at most 500 characters"),
     ],
 )
@@ -210,3 +215,135 @@ def test_html_with_no_body_text_is_refused_like_an_empty_file(client, editor, ex
     assert response.status_code == 422
     assert "is empty: HTML with no text in its body" in response.content.decode()
     assert counts() == before
+
+
+# --- a refused import keeps what was entered; outlets added in place -----------------------------
+
+
+def test_a_refused_upload_is_kept_named_and_imported_once_fixed(client, editor):
+    outlet = OutletFactory()
+    client.force_login(editor)
+    story_file = upload("quzbarat.txt", TEXT.encode())
+    before = counts()
+
+    refused = client.post(URL, form(outlet, headline="", file=story_file))
+
+    page = refused.content.decode()
+    assert refused.status_code == 422 and "Give the story a headline." in page
+    assert "set it in the sidecar" not in page and "--headline" not in page
+    assert "Chosen file: <strong>quzbarat.txt</strong>" in page and "no need to choose it again" in page
+    assert 'value="https://example.org/a"' in page  # what was typed is still there
+    token = re.search(r'name="upload_token" value="([^"]+)"', page).group(1)
+    assert counts() == before
+
+    fixed = client.post(URL, form(outlet, headline="Quzbarat shelled", upload_token=token))
+
+    story = Story.objects.get(outlet=outlet)
+    assert fixed.status_code == 302 and story.headline == "Quzbarat shelled"
+    assert story.current_revision.source_name == "quzbarat.txt"
+    assert story.current_revision.body == TEXT.replace("\r\n", "\n")
+
+
+def test_a_kept_file_is_only_for_the_editor_who_chose_it(client, editor, db):
+    outlet = OutletFactory()
+    client.force_login(editor)
+    page = client.post(URL, form(outlet, headline="", file=upload("mine.txt", TEXT.encode()))).content.decode()
+    token = re.search(r'name="upload_token" value="([^"]+)"', page).group(1)
+    other = UserFactory(username="other-editor")
+    other.groups.set(editor.groups.all())
+    client.force_login(other)
+    before = counts()
+
+    response = client.post(URL, form(outlet, upload_token=token))
+
+    assert response.status_code == 422 and "Paste the story" in response.content.decode()
+    assert counts() == before
+
+
+def test_a_file_that_is_itself_refused_is_not_kept(client, editor):
+    client.force_login(editor)
+    page = client.post(URL, form(OutletFactory(), file=upload("binary.txt", b"PK\x00\x00"))).content.decode()
+    assert "NUL bytes" in page and "upload_token" not in page and "Chosen file" not in page
+
+
+def test_a_kept_file_can_be_set_aside_for_pasted_text(client, editor):
+    outlet = OutletFactory()
+    client.force_login(editor)
+    page = client.post(URL, form(outlet, headline="", file=upload("old.txt", b"Old text."))).content.decode()
+    token = re.search(r'name="upload_token" value="([^"]+)"', page).group(1)
+
+    both = client.post(URL, form(outlet, upload_token=token, text=TEXT))
+    assert both.status_code == 422 and "use the file you chose (old.txt), not both" in both.content.decode()
+
+    pasted = client.post(URL, form(outlet, upload_token=token, text=TEXT, forget_upload="on"))
+    assert pasted.status_code == 302
+    assert Story.objects.get(outlet=outlet).current_revision.source_name == "pasted text"
+
+
+def test_an_outlet_not_listed_is_added_in_place_with_its_author_and_history(client, editor):
+    client.force_login(editor)
+    data = {
+        "headline": "Quzbarat shelled",
+        "text": TEXT,
+        "action": "add_outlet",
+        "new_outlet-name": "Velmora Wire Service",
+        "new_outlet-kind": "wire",
+        "new_outlet-country": "vm",
+        "new_outlet-homepage": "https://velmora.example/",
+    }
+
+    response = client.post(URL, data)
+
+    outlet = Outlet.objects.get(name="Velmora Wire Service")
+    page = response.content.decode()
+    assert response.status_code == 200 and "Added the outlet Velmora Wire Service" in page
+    assert f'<option value="{outlet.pk}" selected>' in page
+    assert "Quzbarat shelled" in page and "BAKU (AP)" in page  # the story as typed, no errors shown
+    assert "form-errors" not in page
+    assert (outlet.kind, outlet.country, outlet.key, outlet.created_by) == (
+        "wire",
+        "VM",
+        "velmora-wire-service",
+        editor,
+    )
+    events = event_model_of(Outlet).objects.filter(pgh_obj_id=outlet.pk)
+    assert events.count() == 1 and events.get().pgh_context.metadata["user"] == editor.pk
+    assert not Story.objects.filter(outlet=outlet).exists()
+
+    imported = client.post(URL, form(outlet, text=TEXT))
+    assert (
+        imported.status_code == 302 and Story.objects.get(outlet=outlet).headline == "Azerbaijan counts civilian dead"
+    )
+
+
+def test_an_outlet_like_one_on_the_desk_is_offered_before_a_second_is_added(client, editor):
+    OutletFactory(key="anadolu", name="Anadolu Agency", homepage="https://www.aa.com.tr/en")
+    client.force_login(editor)
+    data = {"action": "add_outlet", "new_outlet-name": "Anadolu Agency (AA)", "new_outlet-kind": "wire"}
+
+    offered = client.post(URL, data)
+
+    assert offered.status_code == 422
+    assert "The desk already has Anadolu Agency" in offered.content.decode()
+    assert "It is a different outlet from those named" in offered.content.decode()
+    assert Outlet.objects.filter(name__startswith="Anadolu").count() == 1
+    same_site = client.post(URL, {**data, "new_outlet-name": "AA English", "new_outlet-homepage": "https://aa.com.tr/"})
+    assert "The desk already has Anadolu Agency" in same_site.content.decode()
+
+    added = client.post(URL, {**data, "new_outlet-not_a_duplicate": "on"})
+    assert added.status_code == 200
+    assert Outlet.objects.filter(name__startswith="Anadolu").count() == 2
+
+
+def test_only_a_user_allowed_to_add_outlets_may(client, db):
+    clerk = UserFactory(username="clerk")
+    clerk.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["add_story", "view_story", "view_outlet"], content_type__app_label="sources"
+        )
+    )
+    client.force_login(clerk)
+    assert "The outlet is not listed?" not in client.get(URL).content.decode()
+    response = client.post(URL, {"action": "add_outlet", "new_outlet-name": "Sneaky Wire", "new_outlet-kind": "wire"})
+    assert response.status_code == 403
+    assert not Outlet.objects.filter(name="Sneaky Wire").exists()
