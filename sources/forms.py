@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from core.errors import DomainError
-from sources.importers import StoryMeta, parse_published
+from sources.importers import StoryMeta, parse_published, read_story_file
 from sources.kept_uploads import KeptUpload
 from sources.models import Outlet
 
@@ -79,6 +79,15 @@ class StoryImportForm(forms.Form):
             self.add_error(
                 "file", f"{upload.name} is {upload.size:,} bytes, over the limit of {settings.STORY_MAX_BYTES:,}."
             )
+        if not data.get("headline") and "file" not in self.errors and not self.non_field_errors():
+            # an HTML file's own title is the headline when none is given; anything else needs one
+            name, payload = self.payload()
+            try:
+                has_title = bool(read_story_file(name, payload).title)
+            except DomainError:
+                has_title = True  # the text itself is refused: the importer says why first
+            if not has_title:
+                self.add_error("headline", "Give the story a headline.")
         published = data.get("published")
         if published:
             try:
@@ -113,7 +122,7 @@ class StoryImportForm(forms.Form):
             return upload.name, upload.read()
         if self.kept is not None:
             return self.kept.name, self.kept.data
-        return "pasted text", self.cleaned_data["text"].encode("utf-8")
+        return "pasted text", (self.cleaned_data.get("text") or "").encode("utf-8")
 
     def new_upload(self) -> tuple[str, bytes] | None:
         """The file chosen in this request, when it is one the desk could keep (a story file's
