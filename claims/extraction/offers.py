@@ -37,7 +37,11 @@ class Offer:
     suggestions: list[Candidate]
     reprints: list = field(default_factory=list)
     logged: int = 0  # suggestions hidden because a claim over the same words exists
-    dismissed: int = 0
+    dismissed_suggestions: list[Candidate] = field(default_factory=list)
+
+    @property
+    def dismissed(self) -> int:
+        return len(self.dismissed_suggestions)
 
     def find(self, fingerprint: str) -> Candidate | None:
         return next((c for c in self.suggestions if c.fingerprint == fingerprint), None)
@@ -57,7 +61,7 @@ def suggestions_offered(story: Story) -> Offer:
         if any(spans_match(candidate.start, candidate.end, s, e) for s, e in claims):
             offer.logged += 1
         elif candidate.fingerprint in dismissed:
-            offer.dismissed += 1
+            offer.dismissed_suggestions.append(candidate)
         else:
             offer.suggestions.append(candidate)
     return offer
@@ -148,3 +152,27 @@ def suggestion_dismiss(*, story: Story, fingerprint: str, user: AbstractBaseUser
         return existing
     _offered(story, fingerprint)
     return SuggestionDismissal.objects.create(story=story, fingerprint=fingerprint, dismissed_by=user)
+
+
+@transaction.atomic
+def suggestion_restore(*, story: Story, fingerprint: str) -> None:
+    """Offer a dismissed suggestion again. The dismissal's row goes; its history (who dismissed
+    it, when, and who restored it) stays in the pghistory events (claims.models.notes)."""
+    story = _lock(story)
+    dismissal = SuggestionDismissal.objects.filter(story=story, fingerprint=fingerprint).first()
+    if dismissal is None:
+        raise SuggestionNotOffered("That suggestion is not dismissed for this story.", field="fingerprint")
+    dismissal.delete()
+
+
+UNDONE = "undone"
+
+
+@transaction.atomic
+def suggestion_undo(*, story: Story, claim_id: int, expected_version: int, user: AbstractBaseUser) -> Claim:
+    """Take back a suggestion just accepted: its claim is withdrawn with the reason "undone" (kept,
+    with its history, like every withdrawn claim), and the suggestion is offered again."""
+    claim = Claim.objects.active().filter(pk=claim_id, story=story, from_suggestion=True).first()
+    if claim is None:
+        raise DomainError("There is no claim logged from a suggestion to undo here.", field="claim")
+    return services.claim_withdraw(claim=claim, expected_version=expected_version, user=user, reason=UNDONE)

@@ -199,5 +199,5 @@ class StoryReading(models.Model):
         return f"story {self.story_id}: {self.waiting} suggestions waiting"
 
 
-for _model in (Annotation, Review):
+for _model in (Annotation, Review, SuggestionDismissal):
     track_history(_model)

@@ -182,7 +182,7 @@
   document.addEventListener("htmx:afterSettle", function () {
     if (!textReplaced) return;
     textReplaced = false;
-    const logged = document.querySelector("#log-claim-form [data-logged]");
+    const logged = document.querySelector("#log-claim-form [data-logged], #suggestions [data-logged]");
     if (logged) markClaim(logged.dataset.logged, "is-target");
   });
 

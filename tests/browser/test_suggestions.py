@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from claims.models import Claim, SuggestionDismissal
 from sources.models import Story
+from tests.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,21 +76,59 @@ def test_suggestions_are_listed_marked_accepted_and_dismissed(live_server, page,
     items = open_reader(page, live_server, story)
     expect(page.locator(f'#suggestions [data-fingerprint="{dismissed}"]')).to_have_count(0)
 
-    # Accept the first: it is logged with everything prefilled and opened for editing.
+    # The dismissed can be listed and restored.
+    page.locator("#suggestions").get_by_role("link", name="list them").click()
+    restored = page.locator(f'#suggestions .dismissed-list [data-fingerprint="{dismissed}"]')
+    restored.get_by_role("button", name="Restore").click()
+    expect(
+        page.locator(f'#suggestions .suggestion-list:not(.dismissed-list) [data-fingerprint="{dismissed}"]')
+    ).to_have_count(1)
+    assert not SuggestionDismissal.objects.filter(story=story, fingerprint=dismissed).exists()
+
+    # Accept the first: logged with everything prefilled; the editor stays in the reader.
+    items = page.locator("#suggestions li.suggestion:not(.suggestion-dismissed)")
     accepted = items.nth(0).get_attribute("data-fingerprint")
+    page.evaluate("window.__stillTheSamePage = true")
     items.nth(0).get_by_role("button", name="Accept").click()
-    page.wait_for_url(re.compile(r"/claims/\d+/edit/$"))
+    logged = page.locator("#suggestions .suggestion-logged")
+    expect(logged).to_contain_text("Logged")
     claim = Claim.objects.get(story=story, from_suggestion=True)
     assert claim.created_by == editor
     assert (claim.start, claim.end) == (start, end)
     assert Claim.objects.filter(story=story).count() == logged_before + 1
-
-    # Back in the reader, it is a highlighted claim and no longer a suggestion.
-    open_reader(page, live_server, story)
     expect(page.locator(f'#story-body mark[data-claim="{claim.pk}"]').first).to_be_visible()
     expect(page.locator(f'#suggestions [data-fingerprint="{accepted}"]')).to_have_count(0)
-    expect(page.locator("#suggestions")).to_contain_text("1 dismissed")
+    assert page.evaluate("window.__stillTheSamePage") is True
+
+    # Undo: the claim is withdrawn as "undone" and the suggestion is offered again.
+    logged.get_by_role("button", name="Undo").click()
+    expect(page.locator("#suggestions")).to_contain_text("Undone")
+    expect(page.locator(f'#suggestions li.suggestion[data-fingerprint="{accepted}"]')).to_have_count(1)
+    expect(page.locator(f'#story-body mark[data-claim="{claim.pk}"]')).to_have_count(0)
+    claim.refresh_from_db()
+    assert claim.is_withdrawn and claim.withdrawal_reason == "undone"
     assert problems == []
+
+
+def test_edit_first_opens_the_form_with_every_figure(live_server, page, login, seeded, editor):
+    body = (
+        "Shelling went on overnight. The health ministry said at least 60 civilians have been killed "
+        "and 270 wounded since Sept. 27, and 13 people died in Saturday's strike."
+    )
+    story = StoryFactory(body=body)
+    login(editor)
+    open_reader(page, live_server, story)
+    item = page.locator("#suggestions li.suggestion", has_text="270 wounded")
+    item.get_by_role("link", name="Edit first").click()
+    form = page.locator("#log-claim-form")
+    expect(form.get_by_label("Quote")).to_be_focused()
+    rows = form.locator("fieldset.figure-row")
+    expect(rows).to_have_count(4)  # three figures and an empty row for another
+    values = [rows.nth(n).get_by_label("Value").input_value() for n in range(3)]
+    assert values == ["60", "270", "13"]
+    form.get_by_role("button", name="Save", exact=True).click()
+    expect(form.locator(".message.success")).to_contain_text("Claim logged")
+    assert sorted(Claim.objects.get(story=story).figures.values_list("value", flat=True)) == [13, 60, 270]
 
 
 def test_viewers_see_suggestions_without_actions(live_server, page, login, seeded, viewer):

@@ -462,7 +462,7 @@ def test_viewers_see_suggestions_but_cannot_act_and_outsiders_see_nothing(client
     assert panel(client, wire_story).status_code == 403
 
 
-def test_accepting_logs_the_claim_prefilled_and_opens_it_for_editing(client, editor, world, wire_story):
+def test_accepting_logs_the_claim_prefilled_and_keeps_the_editor_in_the_reader(client, editor, world, wire_story):
     client.force_login(editor)
     suggestion = find(extract(WIRE, published_on=date(2024, 5, 4)), "Loranian forces shelled")
     response = client.post(
@@ -471,8 +471,11 @@ def test_accepting_logs_the_claim_prefilled_and_opens_it_for_editing(client, edi
         HTTP_HX_REQUEST="true",
     )
     claim = Claim.objects.get(story=wire_story)
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("claims:claim_edit", args=[claim.pk])
+    assert response.status_code == 200 and "HX-Redirect" not in response
+    html = response.content.decode()
+    # the panel says "Logged" with an undo, and the story text comes back with the new highlight
+    assert f'data-logged="{claim.pk}"' in html and "Logged:" in html and ">Undo</button>" in html
+    assert 'id="story-text"' in html and 'hx-swap-oob="true"' in html and f'data-claim="{claim.pk}"' in html
     assert (claim.start, claim.end, claim.quote) == (suggestion.start, suggestion.end, suggestion.quote)
     assert claim.from_suggestion and claim.created_by == editor
     assert claim.speaker == world["ministry"]
@@ -483,14 +486,66 @@ def test_accepting_logs_the_claim_prefilled_and_opens_it_for_editing(client, edi
     assert suggestion.fingerprint not in html and "1 already logged" in html
 
 
-def test_accepting_without_javascript_redirects_to_the_edit_page(client, editor, wire_story):
+def test_accepting_without_javascript_shows_the_suggestions_page_saying_logged(client, editor, wire_story):
     client.force_login(editor)
     suggestion = extract(WIRE)[0]
     response = client.post(
         reverse("claims:suggestion_accept", args=[wire_story.pk]), {"fingerprint": suggestion.fingerprint}
     )
     claim = Claim.objects.get(story=wire_story)
-    assert response.status_code == 302 and response["Location"] == reverse("claims:claim_edit", args=[claim.pk])
+    expected = f"{reverse('claims:story_suggestions', args=[wire_story.pk])}?logged={claim.pk}"
+    assert response.status_code == 302 and response["Location"] == expected
+    page = client.get(expected).content.decode()
+    assert f'data-logged="{claim.pk}"' in page and ">Undo</button>" in page
+
+
+def test_undo_withdraws_the_accepted_claim_as_undone_and_offers_the_suggestion_again(client, editor, wire_story):
+    client.force_login(editor)
+    suggestion = extract(WIRE)[0]
+    client.post(reverse("claims:suggestion_accept", args=[wire_story.pk]), {"fingerprint": suggestion.fingerprint})
+    claim = Claim.objects.get(story=wire_story)
+    url = reverse("claims:suggestion_undo", args=[wire_story.pk])
+    # a stale version is refused, nothing changes
+    stale = client.post(url, {"claim": claim.pk, "version": claim.version + 5}, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 409
+    claim.refresh_from_db()
+    assert not claim.is_withdrawn
+    response = client.post(url, {"claim": claim.pk, "version": claim.version}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Undone" in html and suggestion.fingerprint in html and f'data-claim="{claim.pk}"' not in html
+    claim.refresh_from_db()
+    assert claim.is_withdrawn and claim.withdrawal_reason == "undone" and claim.withdrawn_by == editor
+    # twice, or a claim not from a suggestion of this story: refused
+    assert client.post(url, {"claim": claim.pk, "version": claim.version}).status_code == 422
+    assert client.post(url, {"claim": "x", "version": "1"}).status_code == 422
+
+
+def test_dismissed_suggestions_are_listed_and_restored_with_history(client, editor, wire_story):
+    from django.db import connection
+
+    client.force_login(editor)
+    suggestion = extract(WIRE)[1]
+    client.post(reverse("claims:suggestion_dismiss", args=[wire_story.pk]), {"fingerprint": suggestion.fingerprint})
+    listed = client.get(
+        f"{reverse('claims:story_suggestions', args=[wire_story.pk])}?dismissed=1", HTTP_HX_REQUEST="true"
+    )
+    html = listed.content.decode()
+    assert "Dismissed" in html and suggestion.fingerprint in html and ">Restore</button>" in html
+    url = reverse("claims:suggestion_restore", args=[wire_story.pk])
+    response = client.post(url, {"fingerprint": suggestion.fingerprint}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert not SuggestionDismissal.objects.filter(story=wire_story).exists()
+    assert f'data-fingerprint="{suggestion.fingerprint}"' in response.content.decode()
+    # the dismissal and its restoring are both in history, with who did them
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pgh_label FROM claims_suggestiondismissalevent WHERE fingerprint = %s ORDER BY pgh_id",
+            [suggestion.fingerprint],
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["insert", "delete"]
+    # restoring what is not dismissed: 409, nothing changes
+    assert client.post(url, {"fingerprint": suggestion.fingerprint}, HTTP_HX_REQUEST="true").status_code == 409
 
 
 @pytest.mark.parametrize(
