@@ -27,7 +27,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.urls import reverse
 
 from claims import roles
 from claims.figures import Kind, spreads
@@ -140,6 +141,18 @@ class Command(BaseCommand):
             ("search", f"/search/?q={word}"),
             ("actor", actor.get_absolute_url()),
         ]
+        # the reader with its log form prefilled for words holding figures (as "Log claim" opens it)
+        figured = (
+            Claim.objects.active()
+            .filter(figures__isnull=False, revision=F("story__current_revision"))
+            .order_by("pk")
+            .first()
+        )
+        if figured is not None:
+            prefilled = (
+                f"{reverse('claims:claim_log', args=[figured.story_id])}?start={figured.start}&end={figured.end}"
+            )
+            pages.insert(2, ("story-reader-log-form", prefilled))
         if len(compared) >= 2:
             pages.append(("compare", "/compare/?claims=" + ",".join(map(str, compared))))
         pages.extend(self.comparison_pages(disputes))
