@@ -167,9 +167,9 @@ class Command(BaseCommand):
         }
         found: dict[str, str] = {}
         for candidate in disputes.filter(kind=Dispute.Kind.CASUALTY_COUNT).order_by("pk")[:50]:
-            figures = Figure.objects.filter(claim__in=Claim.objects.active().for_dispute(candidate)).select_related(
-                "whose", "scope", "claim__speaker", "claim__story__outlet"
-            )
+            figures = Figure.objects.filter(
+                claim__in=Claim.objects.active().filter(dispute_links__dispute=candidate)
+            ).select_related("whose", "scope", "claim__speaker", "claim__story__outlet")
             verdicts = spreads(figures)
             for name, test in wanted.items():
                 if name not in found and any(test(v) for v in verdicts):

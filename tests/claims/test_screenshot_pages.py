@@ -1,0 +1,23 @@
+"""`manage.py screenshots` picks pages that show the desk at work, among them the story reader with
+its log form prefilled for words holding figures; each page it picks answers an editor."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from claims.management.commands.screenshots import Command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_screenshot_pages_include_the_prefilled_log_form_and_all_load(client, editor, seeded):
+    pages = dict(Command().pages())
+    assert "story-reader-log-form" in pages
+    client.force_login(editor)
+    response = client.get(pages["story-reader-log-form"])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="log-claim-form"' in html
+    assert re.search(r'<input[^>]*name="figures-0-value"[^>]*value="\d+"', html)  # a figure read from the words
