@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0009_dispute_activity_planned_once'),
+        ('claims', '0011_actor_claims_index'),
         ('pghistory', '0007_auto_20250421_0444'),
         ('sources', '0005_story_inbox_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
