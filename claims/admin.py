@@ -41,6 +41,7 @@ from claims.models import (
     Scope,
     Side,
     Statement,
+    StoryReading,
     StoryWithoutClaims,
     SuggestionDismissal,
     WaitingClaim,
@@ -725,6 +726,17 @@ class StoryWithoutClaimsAdmin(ReadOnlyAdminMixin, DeskAdmin):
     list_select_related = ["story"]
     search_fields = ["story__headline"]
     ordering = ["-dated_on"]
+
+
+@admin.register(StoryReading)
+class StoryReadingAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    """The assistant's reading of each story (suggestions waiting): made on import, counts kept by
+    database triggers, shown, never edited."""
+
+    list_display = ["story", "waiting", "read_at"]
+    list_select_related = ["story"]
+    search_fields = ["story__headline"]
+    ordering = ["-read_at"]
 
 
 @admin.register(Merge)

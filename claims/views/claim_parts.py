@@ -98,8 +98,7 @@ def correction_context(request: HttpRequest, claim: Claim, bound: dict[Any, Any]
         "correction_done": bound.get("done"),
     }
     _share_side_choices(
-        [form for _, form in figure_rows + placement_rows]
-        + [context["new_figure_form"], context["placement_add_form"]]
+        [form for _, form in figure_rows + placement_rows] + [context["new_figure_form"], context["placement_add_form"]]
     )
     if claim.figures_disagree and open_claim:
         context["plan"] = figure_plan(claim)
