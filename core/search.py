@@ -15,6 +15,8 @@ file in PostgreSQL's sharedir, which embedded and managed servers do not let us 
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import F, Func, TextField, Value
 from django.db.models.expressions import Combinable
@@ -35,13 +37,23 @@ def search_vector(*fields: str, weight: str) -> SearchVector:
     return SearchVector(*(Normalise(F(name)) for name in fields), weight=weight, config=SEARCH_CONFIG)
 
 
+# A minus that excludes no word ("- -", "-----"): PostgreSQL stacks one negation per sign and
+# refuses a long run with "tsquery stack too small", so such signs are dropped before the query.
+_STRAY_MINUS = re.compile(r'(?<!\w)-+(?=([\w"])?)')
+
+
+def typed_words(text: str) -> str:
+    """What was typed, with minus signs that exclude no word removed and runs of them made one."""
+    return _STRAY_MINUS.sub(lambda match: "-" if match.group(1) else " ", text)
+
+
 def search_query(text: str | Combinable) -> SearchQuery:
     """The words typed, as PostgreSQL web search (phrases in quotes, -excluded, or), normalised."""
-    value = text if isinstance(text, Combinable) else Value(text)
+    value = text if isinstance(text, Combinable) else Value(typed_words(text))
     return SearchQuery(Normalise(value), config=SEARCH_CONFIG, search_type="websearch")
 
 
 def highlight_query(text: str) -> SearchQuery:
     """The query for ``ts_headline`` over the text as written (never the normalised text, so a
     snippet shows the story's own words): the normalised words or the words as typed."""
-    return search_query(text) | SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    return search_query(text) | SearchQuery(typed_words(text), config=SEARCH_CONFIG, search_type="websearch")
