@@ -67,9 +67,11 @@ def suggestions_url(story: Story) -> str | None:
         return None
 
 
-def reader_context(request: HttpRequest, story: Story) -> dict[str, Any]:
+def reader_context(request: HttpRequest, story: Story, *, strict_pages: bool = False) -> dict[str, Any]:
     """The text with every claim of its revision highlighted (only what a highlight shows is
-    loaded), and the list of those claims a keyset page at a time, in text order."""
+    loaded), and the list of those claims a keyset page at a time, in text order. A page link the
+    list did not hand out raises ``BadCursor`` with ``strict_pages`` (the reader answers 400);
+    elsewhere (a form shown again, a suggestion acted on) the first claims are shown."""
     revision = story.current_revision
     claims: list[Claim] = []
     page = KeysetPage(items=[])
@@ -94,8 +96,8 @@ def reader_context(request: HttpRequest, story: Story) -> dict[str, Any]:
                 param="claims",
             )
         except BadCursor:
-            if request.method == "GET":
-                raise  # the reader answers 400; a form posted back just shows the first claims
+            if strict_pages:
+                raise
             page = KeysetPage(items=list(listed.order_by("start", "id")[:CLAIMS_PER_PAGE]))
     earlier = list(
         Claim.objects.active()
@@ -142,7 +144,7 @@ def _new_log_forms(story: Story, *, prefill: Prefill | None = None) -> tuple[Cla
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_object_or_404(Story.objects.select_related("outlet", "current_revision"), pk=pk)
     try:
-        context = reader_context(request, story)
+        context = reader_context(request, story, strict_pages=True)
     except BadCursor as error:
         return render(request, "refused.html", {"title": "Bad page link", "message": str(error)}, status=400)
     if context["can_log"]:

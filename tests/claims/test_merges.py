@@ -67,7 +67,9 @@ def test_actor_merge_moves_aliases_roles_claims_and_statements_and_undo_moves_th
     # the survivor's page lists the merge; the duplicate is no longer offered
     page = client.get(survivor.get_absolute_url())
     assert "Undo this merge" in page.content.decode()
-    assert duplicate not in page.context["merge_candidates"]
+    # the merge picker's suggestions for the duplicate's name offer only the survivor now
+    offered = client.get(reverse("claims:speaker_options"), {"duplicate": "Nikol Pashinian"}).content.decode()
+    assert 'value="Nikol Pashinyan"' in offered and 'value="Nikol Pashinian"' not in offered
 
     merge = Merge.objects.get(duplicate_actor=duplicate)
     response = client.post(reverse("claims:merge_undo", args=[merge.pk]))
@@ -174,8 +176,8 @@ def test_bad_merge_requests_get_a_clear_4xx_and_change_nothing(client, editor):
     url = reverse("claims:actor_merge", args=[a.pk])
     for data, message in [
         ({"duplicate": a.pk}, "cannot be merged into itself"),
-        ({"duplicate": "999999999"}, "There is no actor numbered"),
-        ({"duplicate": "abc"}, "There is no actor numbered"),
+        ({"duplicate": "999999999"}, "No single actor goes by"),
+        ({"duplicate": "no such person anywhere"}, "No single actor goes by"),
         ({}, "Choose the duplicate actor"),
     ]:
         response = client.post(url, data)

@@ -55,7 +55,8 @@ def test_a_large_disputes_sides_show_counts_and_the_first_claims_with_a_link_to_
         assert len(group["claims"]) == 20
         listed, url = [], group["more"]
         while url:
-            page = api.get(url, {"page_size": 200}).json()
+            # the link's own query (its filter, then its cursor) is kept: extra data would replace it
+            page = api.get(url if "page_size=" in url else f"{url}&page_size=200").json()
             listed += [c["id"] for c in page["results"]]
             url = page["next"]
         assert {c["id"] for c in group["claims"]} <= set(listed)
