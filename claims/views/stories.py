@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from claims.extraction.offers import FINGERPRINT, suggestions_offered
 from claims.extraction.prefill import Prefill, candidate_prefill, selection_prefill
 from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
 from claims.highlighting import highlighted_body, legend
-from claims.models import Actor, Claim, ClaimDispute, Dispute, Statement
+from claims.models import Actor, Claim, ClaimDispute, Dispute, Figure, Statement
 from core.errors import DomainError
 from core.keyset import BadCursor, Key, KeysetPage, keyset_page
 from core.numbers import whole_number
@@ -82,8 +82,10 @@ def reader_context(request: HttpRequest, story: Story, *, strict_pages: bool = F
             .only("id", "start", "end", "status", "speaker__name", "speaker__side__key", "speaker__side__name")
             .order_by("start", "-end", "id")
         )
-        listed = in_revision.select_related("speaker__side").annotate(
-            in_dispute=Exists(ClaimDispute.objects.filter(claim=OuterRef("pk")))
+        listed = (
+            in_revision.select_related("speaker__side")
+            .annotate(in_dispute=Exists(ClaimDispute.objects.filter(claim=OuterRef("pk"))))
+            .prefetch_related(Prefetch("figures", Figure.objects.select_related("whose", "scope").order_by("id")))
         )
         try:
             page = keyset_page(

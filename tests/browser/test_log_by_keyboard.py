@@ -1,6 +1,7 @@
-"""Logging a claim by keyboard only, in a real browser: from the desk's front page to a story, the
-words chosen with the arrow keys, the log form opened by a key and prefilled (the figure read, the
-speaker found, the story's date), Enter saves; the claim is logged and highlighted."""
+"""Logging a claim by keyboard only, in a real browser: from the inbox (the top bar's Stories) to a
+story, the words chosen with the arrow keys, the log form opened by a key and prefilled (the figure
+read with its qualifier, the speaker of the nearest attribution, the story's date, the best
+dispute), Enter saves; the claim is logged, highlighted and listed on the story with its figure."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Actor, Claim
+from claims.models import Actor, Claim, Dispute
 from tests.factories import OutletFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +21,13 @@ BODY = (
     "Hikmet Hajiyev said at least 12 civilians were killed in the strike on the market. "
     "Rescue work continued into the morning."
 )
-WORDS = "Hikmet Hajiyev said at least 12 civilians were killed in the strike"
+
+BORDER_BODY = (
+    "Fighting flared again on the Armenia-Azerbaijan border overnight. "
+    "Armenia said at least 49 of its soldiers have been killed in the clashes with Azerbaijani forces. "
+    "Talks were expected later in the week."
+)
+BORDER_WORDS = "Armenia said at least 49 of its soldiers have been killed in the clashes with Azerbaijani forces"
 
 
 def tab_to(page, selector: str, limit: int = 200) -> None:
@@ -36,57 +43,73 @@ def selected_text(page) -> str:
     return page.evaluate("window.getSelection().toString()")
 
 
-def test_an_editor_logs_a_claim_from_the_desk_by_keyboard_only(live_server, page, login, seeded, editor):
+def test_an_editor_goes_from_the_inbox_to_a_logged_claim_by_keyboard_only(live_server, page, login, seeded, editor):
     story = StoryFactory(
-        body=BODY, headline="Shelling hits Dovra market", outlet=OutletFactory(), published_on=date(2024, 3, 9)
+        body=BORDER_BODY,
+        headline="Border clashes: Armenia counts its dead",
+        outlet=OutletFactory(name="Velmora Wire"),
+        published_on=date(2022, 9, 14),
     )
+    dispute = Dispute.objects.get(key="soldiers-killed-2022-09-13")
     login(editor)
-    page.goto(f"{live_server.url}/")
-    tab_to(page, f'a[href="{story.get_absolute_url()}"]')
+
+    # the top bar's Stories link, then the story's row, by Tab and Enter
+    tab_to(page, 'nav[aria-label="Main"] a[href="/stories/"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/stories/")
+    tab_to(page, f'#story-rows a[href="{story.get_absolute_url()}"]')
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/stories/{story.pk}/$"))
 
-    # Tab to the story text; the arrow keys choose the words
+    # Tab to the story text; the arrow keys choose the words: the second sentence, less its full stop
     tab_to(page, "#story-body")
-    page.keyboard.press("ArrowDown")  # the first sentence
-    assert selected_text(page) == "Shelling hit the outskirts of Dovra overnight."
-    page.keyboard.press("ArrowDown")  # the next one
-    assert selected_text(page).startswith("Hikmet Hajiyev said") and selected_text(page).endswith("market.")
-    for _ in range(4):  # shrink by a word, four times: ".", "market", "the", "on"
-        page.keyboard.press("Shift+ArrowLeft")
-    assert selected_text(page) == WORDS
-    expect(page.locator("#selection-status")).to_contain_text("Selected: “Hikmet Hajiyev said")
-    expect(page.locator("#story-body")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert selected_text(page) == BORDER_WORDS + "."
+    page.keyboard.press("Shift+ArrowLeft")
+    assert selected_text(page) == BORDER_WORDS
+    expect(page.locator("#selection-status")).to_contain_text("Selected: “Armenia said at least 49")
 
     # one key opens the log form, prefilled by the server from the selected words
     page.keyboard.press("l")
     form = page.locator("#log-claim-form")
-    expect(form.get_by_label("Quote")).to_have_value(WORDS)
+    expect(form.get_by_label("Quote")).to_have_value(BORDER_WORDS)
     speaker = form.get_by_label("Speaker")
     expect(speaker).to_be_focused()
-    expect(speaker).to_have_value("Hikmet Hajiyev")
-    expect(form.get_by_label("Said on")).to_have_value("2024-03-09")
+    armenia = Actor.objects.get(key="armenia-government")
+    expect(speaker).to_have_value(armenia.name)  # the nearest attribution: "Armenia said"
+    expect(form.get_by_label("Said on")).to_have_value("2022-09-14")  # the story's date
+    expect(form.get_by_label("Dispute", exact=True)).to_have_value(str(dispute.pk))  # the best dispute
     figure = form.locator("fieldset.figure-row").first
-    expect(figure.get_by_label("Value")).to_have_value("12")
     expect(figure.get_by_label("Measure")).to_have_value("killed")
     expect(figure.get_by_label("Qualifier")).to_have_value("at_least")
-    expect(figure.get_by_label("Counted")).to_have_value("civilians")
+    expect(figure.get_by_label("Value")).to_have_value("49")
+    expect(figure.get_by_label("Counted")).to_have_value("soldiers")
+    expect(figure.get_by_label("As written")).to_have_value(re.compile(r"^at least 49 "))
 
     # Enter in a text field saves the claim, in place
     page.keyboard.press("Enter")
     expect(page.locator("#log-claim-form .message.success")).to_contain_text("Claim logged")
     claim = Claim.objects.get(story=story)
-    assert claim.quote == WORDS
-    assert claim.speaker == Actor.objects.get(key="hajiyev")
-    assert claim.said_on == date(2024, 3, 9)
-    figure_row = claim.figures.get()
-    assert (figure_row.measure, figure_row.qualifier, figure_row.value, figure_row.counted) == (
+    assert (claim.quote, claim.speaker, claim.said_on) == (BORDER_WORDS, armenia, date(2022, 9, 14))
+    assert list(claim.disputes.all()) == [dispute]
+    logged = claim.figures.get()
+    # bounds from the qualifier: "at least 49" is 49 or more
+    assert (logged.measure, logged.qualifier, logged.value, logged.low, logged.high) == (
         "killed",
         "at_least",
-        12,
-        "civilians",
+        49,
+        49,
+        None,
     )
     expect(page.locator(f"#story-body mark#claim-{claim.pk}")).to_be_visible()
+
+    # the claim is listed on the story, with its figure
+    listed = page.locator("#story-claims li").filter(has=page.locator(f'a[href="{claim.get_absolute_url()}"]'))
+    expect(listed).to_contain_text(armenia.name)
+    expect(listed.locator(".badge.figure")).to_have_text("at least 49 killed soldiers (Armenia), as of 2022-09-14")
+    page.reload()
+    expect(listed.locator(".badge.figure")).to_have_text("at least 49 killed soldiers (Armenia), as of 2022-09-14")
 
 
 def test_the_keyboard_help_lists_the_keys_and_the_shortcut_can_be_turned_off(live_server, page, login, editor):
