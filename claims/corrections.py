@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pghistory
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -213,6 +214,11 @@ def _recheck(claim: Claim) -> None:
         claim.figures_disagree = False
 
 
+# Why the claim page's history says a change was made, for the two ways a disagreement is resolved.
+FIGURES_FROM_WORDS = "resolved: the figures updated to the new words"
+LOGGED_AS_REVISION = "resolved: the new words logged as a revising claim"
+
+
 @dataclass(frozen=True)
 class FigurePlan:
     """What updating a claim's figures to its words does: figures changed (old, new values), added
@@ -292,14 +298,18 @@ def claim_figures_from_words(*, claim: Claim, expected_version: int) -> Claim:
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     _flagged(claim, expected_version)
     plan = figure_plan(claim)
-    for figure, values in plan.changed:
-        figure_update(figure=figure, expected_version=figure.version, changes=values)
-    for values in plan.added:
-        services.figure_add(claim=claim, figure=values)
-    for figure in plan.removed:
-        figure_remove(figure=figure, expected_version=figure.version)
-    claim.figures_disagree = False
-    return save_versioned(claim, expected_version=expected_version, fields=["figures_disagree"])
+    with pghistory.context(action=FIGURES_FROM_WORDS):
+        # the flag first, with the new version: one entry in the claim's history says it was resolved
+        # (cleared after the figures, _recheck would clear it as bookkeeping, an entry of its own)
+        claim.figures_disagree = False
+        claim = save_versioned(claim, expected_version=expected_version, fields=["figures_disagree"])
+        for figure, values in plan.changed:
+            figure_update(figure=figure, expected_version=figure.version, changes=values)
+        for values in plan.added:
+            services.figure_add(claim=claim, figure=values)
+        for figure in plan.removed:
+            figure_remove(figure=figure, expected_version=figure.version)
+    return claim
 
 
 def previous_anchor(claim: Claim) -> Any | None:
@@ -323,39 +333,42 @@ def claim_log_revision(*, claim: Claim, expected_version: int, author: AbstractB
     if before is None:
         raise DomainError("The words this claim had before are not in its history; update its figures instead.")
     plan = figure_plan(claim)
-    revision = claim.revision
-    revised = services.claim_log(
-        story=claim.story,
-        author=author,
-        quote=claim.quote,
-        revision=revision,
-        start_hint=claim.start,
-        prefix=claim.prefix,
-        suffix=claim.suffix,
-        mode=claim.mode,
-        speaker=claim.speaker,
-        said_on=claim.said_on,
-        statement=claim.statement,
-        via=[via.outlet for via in claim.via.select_related("outlet")],
-        disputes=[DisputeLink(p.dispute, p.stance, p.blames) for p in claim.dispute_links.select_related("dispute")],
-        figures=[values for _, values in plan.changed] + plan.added,
-    )
-    ClaimLink.objects.create(
-        source=revised,
-        target=claim,
-        kind=ClaimLink.Kind.REVISES,
-        recorded_by=author,
-        noted_on=timezone.localdate(revision.created_at),
-    )
-    claim.revision_id, claim.start, claim.end = before.revision_id, before.start, before.end
-    claim.quote, claim.prefix, claim.suffix = before.quote, before.prefix, before.suffix
-    claim.figures_disagree = False
-    save_versioned(
-        claim,
-        expected_version=expected_version,
-        fields=["revision", "start", "end", "quote", "prefix", "suffix", "figures_disagree"],
-    )
-    return revised
+    with pghistory.context(action=LOGGED_AS_REVISION):
+        revision = claim.revision
+        revised = services.claim_log(
+            story=claim.story,
+            author=author,
+            quote=claim.quote,
+            revision=revision,
+            start_hint=claim.start,
+            prefix=claim.prefix,
+            suffix=claim.suffix,
+            mode=claim.mode,
+            speaker=claim.speaker,
+            said_on=claim.said_on,
+            statement=claim.statement,
+            via=[via.outlet for via in claim.via.select_related("outlet")],
+            disputes=[
+                DisputeLink(p.dispute, p.stance, p.blames) for p in claim.dispute_links.select_related("dispute")
+            ],
+            figures=[values for _, values in plan.changed] + plan.added,
+        )
+        ClaimLink.objects.create(
+            source=revised,
+            target=claim,
+            kind=ClaimLink.Kind.REVISES,
+            recorded_by=author,
+            noted_on=timezone.localdate(revision.created_at),
+        )
+        claim.revision_id, claim.start, claim.end = before.revision_id, before.start, before.end
+        claim.quote, claim.prefix, claim.suffix = before.quote, before.prefix, before.suffix
+        claim.figures_disagree = False
+        save_versioned(
+            claim,
+            expected_version=expected_version,
+            fields=["revision", "start", "end", "quote", "prefix", "suffix", "figures_disagree"],
+        )
+        return revised
 
 
 def figure_input_text(values: FigureInput) -> str:

@@ -80,6 +80,9 @@ LABELS = {
     "as_of": "As of",
     "said_on": "Said on",
 }
+# References an entry's summary names although the event may not change them: a figure's whose and
+# scope, and the dispute a changed place in a dispute is in.
+SUMMARY_REFERENCES = {"claims.FigureEvent": ("whose", "scope"), "claims.ClaimDisputeEvent": ("dispute",)}
 NO_USER = "the system"
 UNKNOWN_USER = "the system (import or script)"
 ACTIONS = {"insert": "added", "update": "changed", "delete": "removed"}
@@ -103,7 +106,7 @@ class HistoryEntry:
     restorable_event: int | None = None
     version: int | None = None
     action: str = ""
-    summary: str = ""  # a figure in words, as the desk shows it
+    summary: str = ""  # a figure in words, as the desk shows it; the dispute of a place changed
     why: str = ""  # what the system was doing, when it made the change
     figure_event: int | None = None  # a figure version that can be restored from here...
     figure_version: int | None = None  # ...with the version to check it against
@@ -141,10 +144,9 @@ def wanted_names(events: Iterable[Any]) -> tuple[dict[str, set[Any]], set[Any]]:
             for value in (change.before, change.after):
                 if value is not None:
                     (users if REFERENCES[name] is None else wanted.setdefault(name, set())).add(value)
-        if event.pgh_model == "claims.FigureEvent":
-            for name in ("whose", "scope"):
-                if (value := (event.pgh_data or {}).get(f"{name}_id")) is not None:
-                    wanted.setdefault(name, set()).add(value)
+        for name in SUMMARY_REFERENCES.get(event.pgh_model, ()):
+            if (value := (event.pgh_data or {}).get(f"{name}_id")) is not None:
+                wanted.setdefault(name, set()).add(value)
     return wanted, users
 
 
@@ -269,6 +271,8 @@ def history_entries(
         if model == "Figure":
             entry.summary = figure_summary(data, names)
             _figure_restore(entry, event, data, figure_versions, removed_at)
+        if model == "ClaimDispute" and update:
+            entry.summary = _named(names, "dispute", data.get("dispute_id")) or ""  # which place changed
         if model == "Claim" and event.pgh_id and data.get("version") != current_version:
             entry.restorable_event = event.pgh_id
         entries.append(entry)

@@ -71,6 +71,27 @@ def test_an_insert_lists_what_was_set_and_leaves_out_bookkeeping():
     ]
 
 
+def test_a_changed_place_in_a_dispute_names_its_dispute():
+    update = event(
+        "ClaimDispute",
+        "update",
+        data={"dispute_id": 9, "stance": "denies", "blames_id": 2, "version": 2},
+        diff={"stance": ["asserts", "denies"], "blames_id": [None, 2], "version": [1, 2]},
+        user=3,
+    )
+    records, users = wanted_names([update])
+    assert records == {"dispute": {9}, "blames": {2}} and users == {3}
+    names = Names(records={("dispute", 9): "Who fired first?", ("blames", 2): "Armenia"}, users={3: "editor"})
+
+    [entry] = history_entries([update], names, current_version=1)
+
+    assert (entry.what, entry.action, entry.summary) == ("Place in a dispute", "changed", "Who fired first?")
+    assert [(c.name, c.before, c.after) for c in entry.changes] == [
+        ("Blames", "—", "Armenia"),
+        ("Stance", "Asserts", "Denies"),
+    ]
+
+
 def test_text_changes_come_with_a_word_diff_and_unknown_records_with_their_number():
     update = event("Annotation", "update", diff={"body": ["Check the toll", "Checked the toll"], "author_id": [1, 2]})
 

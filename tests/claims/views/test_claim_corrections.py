@@ -209,6 +209,13 @@ def test_stance_and_blamed_side_are_changed_and_a_stale_change_refused(client, e
     assert bad.status_code == 422
     assert ClaimDispute.objects.get(pk=placement.pk).stance == "counters"
     assert client.post(reverse("claims:claim_placement_change", args=[claim.pk, 999999]), data).status_code == 404
+    # the history says which place changed, by the dispute's title
+    history = " ".join(text_of(client.get(claim.get_absolute_url())).split("History", 1)[1].split())
+    assert (
+        "Place in a dispute changed by editor" in history
+        and "How many died in Ganja? Field Before After Blames — Armenia Stance Asserts Counters with another version"
+        in history
+    )
 
 
 def test_a_claim_is_put_in_another_dispute_and_taken_out_of_one(client, editor, claim):
@@ -264,7 +271,19 @@ def test_update_the_figures_from_the_page(client, editor, raised):
     assert client.post(url, {"version": str(raised.version)}).status_code == 302
     claim = Claim.objects.get(pk=raised.pk)
     assert not claim.figures_disagree and claim.figures.get().value == 11
-    assert "The words and the figures disagree" not in text_of(client.get(claim.get_absolute_url()))
+    page = text_of(client.get(claim.get_absolute_url()))
+    assert "The words and the figures disagree" not in page
+    # one entry says it was resolved and how, with the new version; the figure's says why it changed
+    history = " ".join(page.split("History", 1)[1].split())
+    assert (
+        f"· version {claim.version} (resolved: the figures updated to the new words) "
+        "Field Before After Words and figures disagree yes no" in history
+    )
+    assert history.count("Claim changed by editor") == 1
+    assert (
+        "Figure changed by editor" in history
+        and "(resolved: the figures updated to the new words) exactly 11" in history
+    )
     assert client.post(url, {"version": str(claim.version)}).status_code == 422  # nothing left to resolve
 
 
@@ -280,6 +299,10 @@ def test_log_the_new_words_as_a_revising_claim_from_the_page(client, editor, rai
     assert "revises" in page and "which revises claim" in page
     old = Claim.objects.get(pk=raised.pk)
     assert old.quote.startswith("at least 7") and not old.figures_disagree
+    history = " ".join(text_of(client.get(old.get_absolute_url())).split("History", 1)[1].split())
+    assert f"version {old.version} (resolved: the new words logged as a revising claim)" in history
+    assert "Words and figures disagree yes no Quote 11 at least 7 people" in history
+    assert "Link added by editor" in history and "Kind revises" in history
 
 
 def test_the_claim_page_reads_a_fixed_number_of_queries_whatever_its_figures_and_disputes(
