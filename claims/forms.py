@@ -200,7 +200,10 @@ class FigureForm(forms.Form):
         return data
 
 
-FigureFormSet = forms.formset_factory(FigureForm, extra=1, max_num=12, validate_max=True)
+# Figures one claim can carry from the log form: every figure the assistant reads in a long sentence
+# (a roundup of tolls by village can hold a dozen or more), with room to add more.
+MAX_FIGURES = 40
+FigureFormSet = forms.formset_factory(FigureForm, extra=1, max_num=MAX_FIGURES, validate_max=True)
 
 
 def dispute_choices(suggested: list[Dispute], others: list[Dispute]) -> list[Any]:

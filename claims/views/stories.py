@@ -289,6 +289,11 @@ def claim_log_form(request: HttpRequest, pk: int) -> HttpResponse:
             error, status = "Those words are not in the story's text: select them again.", 400
         else:
             prefill = selection_prefill(story, start=span[0], end=span[1])
+    if prefill and len(prefill.figures) > FigureFormSet.max_num:  # said, never dropped quietly
+        error = (
+            f"These words hold {len(prefill.figures)} figures; one claim takes at most {FigureFormSet.max_num}: "
+            "log the words in parts."
+        )
     form, figure_forms = _new_log_forms(story, prefill=prefill)
     return _render_log_form(request, story, form, figure_forms, status=status, error=error)
 

@@ -102,6 +102,28 @@ def test_edit_first_gives_every_figure_of_a_suggestion(client, editor, seeded):
         assert selected(html, f"figures-{n}-measure") == figure.measure
 
 
+def test_a_roundup_of_tolls_keeps_every_figure_it_holds_and_saves_them_all(client, editor, seeded):
+    roundup = "Officials said " + ", ".join(f"{n} civilians were killed in Velmora-{n}" for n in range(2, 17))
+    story = StoryFactory(body=roundup + ".")
+    client.force_login(editor)
+    html = client.get(form_url(story, **span(story, roundup)), HTTP_HX_REQUEST="true").content.decode()
+    assert 'role="alert"' not in html
+    assert field_value(html, "figures-TOTAL_FORMS") == "16"  # all fifteen, and a row for another
+    assert [field_value(html, f"figures-{n}-value") for n in range(15)] == [str(n) for n in range(2, 17)]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
+    fields.update({name: selected(html, name) or "" for name in re.findall(r'<select[^>]*name="([^"]+)"', html)})
+    fields["quote"] = roundup
+    response = client.post(form_url(story), fields)
+    assert response.status_code == 302, text_of(response)
+    claim = Claim.objects.get(story=story)
+    assert sorted(claim.figures.values_list("value", flat=True)) == list(range(2, 17))
+    # more than a claim takes: said, not dropped quietly
+    longer = "Officials said " + ", ".join(f"{n} civilians were killed in Velmora-{n}" for n in range(2, 50))
+    story = StoryFactory(body=longer + ".")
+    response = client.get(form_url(story, **span(story, longer)), HTTP_HX_REQUEST="true")
+    assert "These words hold 48 figures; one claim takes at most 40: log the words in parts." in text_of(response)
+
+
 def test_a_suggestion_not_offered_is_a_404_with_the_empty_form(client, editor, seeded):
     story = Story.objects.get(key=PASHINIAN_STORY)
     client.force_login(editor)
