@@ -11,13 +11,21 @@ Partners, the public pages and anyone without a desk role see only what this rul
 - an **outlet** that published, was carried in or was cited by the story of a visible claim, or
   is in a visible claim's "via" chain.
 
+Whether a claim is visible is also kept on the claim, as ``partner_visible`` (a partial index on
+it): every read filters on that column instead of an EXISTS over the placements per claim, which
+grew with the archive. The database keeps it equal to the rule after every statement
+(``PARTNER_VISIBLE_SQL``: a claim's own write, claims placed, moved or removed, disputes published,
+unpublished or merged); ``claims_by_rule`` is the rule computed from scratch, which
+tests/claims/test_partner_visible.py compares it with after every way visibility changes.
+
 The Python functions below are the rule the ORM uses (the models' ``visible()`` QuerySet methods,
 the API's ``Audience`` and the change feed all read through them). ``SQL_FUNCTIONS`` is the same
 rule for the database, where the change feed's commit-time trigger needs it; it is installed after
 every ``migrate`` (``install_sql_functions``), and tests/claims/test_visibility.py checks the two
 agree on every seed record. The change log's triggers (partners/migrations/) build on these
 functions: ``partners_dispute_visible``, ``partners_claim_shown`` (published, not withdrawn),
-``partners_claim_visible`` and ``partners_is_visible(kind, public_id)``. Change one, change the other in this file.
+``partners_claim_placed`` (in a visible dispute), ``partners_claim_visible`` and
+``partners_is_visible(kind, public_id)``. Change one, change the other in this file.
 
 Models are looked up through the app registry, so this module imports no model module and every
 model module may use it.
@@ -65,6 +73,14 @@ def disputes(qs: QuerySet | None = None) -> QuerySet:
 
 
 def claims(qs: QuerySet | None = None) -> QuerySet:
+    """Visible claims, read from the maintained ``partner_visible`` column (partial index): the
+    database keeps it equal to ``claims_by_rule`` on every write (``SQL_FUNCTIONS`` below)."""
+    return _all("claims.Claim", qs).filter(partner_visible=True)
+
+
+def claims_by_rule(qs: QuerySet | None = None) -> QuerySet:
+    """Visible claims computed from scratch: an EXISTS over the placements per claim. What the
+    ``partner_visible`` column must always equal (tests/claims/test_partner_visible.py)."""
     placements = apps.get_model("claims.ClaimDispute")._default_manager.filter(
         dispute_own("dispute__"), claim=OuterRef("pk")
     )
@@ -128,9 +144,14 @@ CREATE OR REPLACE FUNCTION partners_claim_shown(claim bigint) RETURNS boolean LA
     SELECT EXISTS (SELECT 1 FROM claims_claim WHERE id = claim AND is_published AND withdrawn_at IS NULL)
 $$;
 
-CREATE OR REPLACE FUNCTION partners_claim_visible(claim bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT partners_claim_shown(claim) AND EXISTS (
+-- placed in at least one visible dispute
+CREATE OR REPLACE FUNCTION partners_claim_placed(claim bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
         SELECT 1 FROM claims_claimdispute cd WHERE cd.claim_id = claim AND partners_dispute_visible(cd.dispute_id))
+$$;
+
+CREATE OR REPLACE FUNCTION partners_claim_visible(claim bigint) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT partners_claim_shown(claim) AND partners_claim_placed(claim)
 $$;
 
 -- PL/pgSQL, not SQL: a SQL function is planned whole, all seven kinds, on every call from a trigger;
@@ -172,6 +193,79 @@ $$;
 """
 
 
+PARTNER_VISIBLE_SQL = r"""
+-- The maintained fact: claims_claim.partner_visible = partners_claim_visible(id) after every
+-- statement. A claim's own write sets it (BEFORE, so it costs no second write); a statement
+-- placing or removing claims, or changing whether disputes are visible, updates the claims whose
+-- visibility it changed (once per statement, over its transition tables), and that update passes
+-- through the BEFORE trigger, which computes the value from scratch whatever was written. Their
+-- generic plans are set here (core/trigger_plans.py sets them after a migrate; this SQL is also
+-- reinstalled on its own, and no caller inlines a trigger function).
+CREATE OR REPLACE FUNCTION claims_claim_partner_visible() RETURNS trigger LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    NEW.partner_visible := NEW.is_published AND NEW.withdrawn_at IS NULL AND partners_claim_placed(NEW.id);
+    RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION claims_refresh_partner_visible(claim_ids bigint[]) RETURNS void LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    UPDATE claims_claim c SET partner_visible = partners_claim_visible(c.id)
+     WHERE c.id = ANY(claim_ids) AND c.partner_visible IS DISTINCT FROM partners_claim_visible(c.id);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION claims_placements_partner_visible() RETURNS trigger LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM claims_refresh_partner_visible(ARRAY(SELECT DISTINCT claim_id FROM new_placements));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM claims_refresh_partner_visible(ARRAY(SELECT DISTINCT claim_id FROM old_placements));
+    ELSE
+        PERFORM claims_refresh_partner_visible(ARRAY(
+            SELECT claim_id FROM new_placements UNION SELECT claim_id FROM old_placements));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION claims_disputes_partner_visible() RETURNS trigger LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    PERFORM claims_refresh_partner_visible(ARRAY(
+        SELECT cd.claim_id FROM claims_claimdispute cd
+         WHERE cd.dispute_id IN (
+            SELECT n.id FROM new_disputes n JOIN old_disputes o ON o.id = n.id
+             WHERE (n.is_published AND n.merged_into_id IS NULL)
+                   IS DISTINCT FROM (o.is_published AND o.merged_into_id IS NULL))));
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER claims_partner_visible BEFORE INSERT OR UPDATE ON claims_claim
+    FOR EACH ROW EXECUTE FUNCTION claims_claim_partner_visible();
+CREATE OR REPLACE TRIGGER claims_partner_visible_placed AFTER INSERT ON claims_claimdispute
+    REFERENCING NEW TABLE AS new_placements FOR EACH STATEMENT EXECUTE FUNCTION claims_placements_partner_visible();
+CREATE OR REPLACE TRIGGER claims_partner_visible_moved AFTER UPDATE ON claims_claimdispute
+    REFERENCING OLD TABLE AS old_placements NEW TABLE AS new_placements
+    FOR EACH STATEMENT EXECUTE FUNCTION claims_placements_partner_visible();
+CREATE OR REPLACE TRIGGER claims_partner_visible_removed AFTER DELETE ON claims_claimdispute
+    REFERENCING OLD TABLE AS old_placements FOR EACH STATEMENT EXECUTE FUNCTION claims_placements_partner_visible();
+CREATE OR REPLACE TRIGGER claims_partner_visible_disputes AFTER UPDATE ON claims_dispute
+    REFERENCING OLD TABLE AS old_disputes NEW TABLE AS new_disputes
+    FOR EACH STATEMENT EXECUTE FUNCTION claims_disputes_partner_visible();
+"""
+
+# Sets the column from scratch (the migration adding it; a repair if it were ever wrong).
+PARTNER_VISIBLE_REFRESH_ALL = """
+UPDATE claims_claim SET partner_visible = partners_claim_visible(id)
+ WHERE partner_visible IS DISTINCT FROM partners_claim_visible(id)
+"""
+
+
 # The tables the SQL form reads: it is installed only while they all exist (a migration run that
 # stops short of them, or unapplies them, has nothing to install it on).
 SQL_TABLES = {
@@ -195,3 +289,6 @@ def install_sql_functions(using: str = "default", **kwargs: Any) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(SQL_FUNCTIONS)
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, "claims_claim")}
+        if "partner_visible" in columns:  # a migration run stopping short of it has no column to keep
+            cursor.execute(PARTNER_VISIBLE_SQL)

@@ -15,12 +15,20 @@ import pghistory.core
 from django.db import models
 from django.utils.text import capfirst
 
+# Facts the database keeps on a row from other rows (claims/visibility.py's ``partner_visible``):
+# not an editor's change, so not history; the changes that move them are recorded where they happen.
+MAINTAINED_FIELDS = frozenset({"partner_visible"})
+
 
 # Full history (who, when, before and after) for everything an editor changes, written by
 # database triggers so bulk and raw writes are caught too.
 def track_history(model: type[models.Model]) -> type[models.Model]:
-    """Record insert, update and delete events of ``model`` (search vectors left out)."""
-    exclude = [f.name for f in model._meta.concrete_fields if isinstance(f, models.GeneratedField)]
+    """Record insert, update and delete events of ``model`` (search vectors and maintained facts left out)."""
+    exclude = [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.GeneratedField) or f.name in MAINTAINED_FIELDS
+    ]
     pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=exclude or None)(
         model
     )

@@ -156,6 +156,12 @@ class Claim(Versioned):
         help_text="Re-anchored to words whose numbers differ from its figures, until an editor resolves it.",
     )
     from_suggestion = models.BooleanField(default=False, help_text="Logged by accepting an assistant suggestion.")
+    partner_visible = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Partners may see it (claims/visibility.py): kept by database triggers, never set by hand.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -206,6 +212,8 @@ class Claim(Versioned):
                 fields=["id"],
                 condition=Q(is_published=True, withdrawn_at__isnull=True),
             ),
+            # the partner API's claim list (cursor on public_id) and every "visible claims" filter
+            models.Index(name="claims_claim_partner_visible", fields=["public_id"], condition=Q(partner_visible=True)),
             GinIndex(name="claims_claim_search", fields=["search_vector"]),
             # the inbox: claims whose words and figures disagree after a revision, per story
             models.Index(

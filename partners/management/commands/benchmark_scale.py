@@ -41,9 +41,7 @@ API_LIST_SQL = """
       LEFT JOIN claims_actor a ON a.id = c.speaker_id
       JOIN sources_story s ON s.id = c.story_id JOIN sources_outlet o ON o.id = s.outlet_id
       JOIN claims_storyrevision_placeholder r ON r.id = c.revision_id
-     WHERE c.is_published AND c.withdrawn_at IS NULL AND EXISTS (
-           SELECT 1 FROM claims_claimdispute cd JOIN claims_dispute d ON d.id = cd.dispute_id
-            WHERE cd.claim_id = c.id AND d.is_published AND d.merged_into_id IS NULL)
+     WHERE c.partner_visible
   ORDER BY c.public_id LIMIT 50
 """.replace("claims_storyrevision_placeholder", "sources_storyrevision")
 
