@@ -91,6 +91,13 @@ def figure_remove(*, figure: Figure, expected_version: int) -> None:
     _recheck(figure.claim)
 
 
+# Why the claim page's history says a change was made: a figure brought back, and the two ways a
+# disagreement between words and figures is resolved.
+RESTORED = "restored from the history"
+FIGURES_FROM_WORDS = "resolved: the figures updated to the new words"
+LOGGED_AS_REVISION = "resolved: the new words logged as a revising claim"
+
+
 @transaction.atomic
 def figure_restore(*, claim: Claim, event_id: int, expected_version: int) -> Figure:
     """Put a figure of ``claim`` back as one of its history events holds it: a changed figure gets
@@ -99,6 +106,11 @@ def figure_restore(*, claim: Claim, event_id: int, expected_version: int) -> Fig
     event = figure_event_model().objects.filter(pgh_id=event_id, claim_id=claim.pk).first()
     if event is None:
         raise DomainError("That version is not in this claim's history.", field="event")
+    with pghistory.context(action=RESTORED):
+        return _figure_put_back(claim, event, expected_version)
+
+
+def _figure_put_back(claim: Claim, event: Any, expected_version: int) -> Figure:
     for name, model in (("whose", Side), ("scope", Scope)):
         pk = getattr(event, f"{name}_id")
         if pk is not None and not model.objects.filter(pk=pk).exists():
@@ -212,11 +224,6 @@ def _recheck(claim: Claim) -> None:
     if flagged.exists() and not words_disagree(claim.quote, list(claim.figures.all())):
         flagged.update(figures_disagree=False)
         claim.figures_disagree = False
-
-
-# Why the claim page's history says a change was made, for the two ways a disagreement is resolved.
-FIGURES_FROM_WORDS = "resolved: the figures updated to the new words"
-LOGGED_AS_REVISION = "resolved: the new words logged as a revising claim"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pghistory
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -198,9 +199,13 @@ def claim_restore(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"Version {event.version} has the same values as now: nothing to restore.")
         return redirect(claim)
     try:
-        services.claim_update(
-            claim=claim, expected_version=form.cleaned_data["version"], author=request.user, **as_changes(old, changes)
-        )
+        with pghistory.context(action=f"version {event.version} restored"):
+            services.claim_update(
+                claim=claim,
+                expected_version=form.cleaned_data["version"],
+                author=request.user,
+                **as_changes(old, changes),
+            )
     except EditConflict as conflict:
         messages.error(request, f"{conflict.message} Nothing was restored: look at the history again.")
         return redirect(claim)

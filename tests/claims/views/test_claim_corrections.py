@@ -165,6 +165,8 @@ def test_a_removed_figure_is_restored_from_the_history(client, editor, claim):
     )
     assert response.status_code == 302
     assert Figure.objects.get(pk=figure.pk).value == 7
+    history = " ".join(text_of(client.get(claim.get_absolute_url())).split("History", 1)[1].split())
+    assert "Figure added by editor" in history and "(restored from the history) at least 7 killed people" in history
     stale = client.post(
         reverse("claims:claim_figure_restore", args=[claim.pk]), {"event": removed.pgh_id, "version": "1"}
     )

@@ -144,6 +144,8 @@ def test_restore_puts_back_an_earlier_version_through_the_versioned_update(clien
     assert response.status_code == 302
     claim.refresh_from_db()
     assert (claim.status, claim.said_on, claim.version) == ("unverified", None, 4)
+    history = " ".join(text_of(client.get(claim.get_absolute_url())).split("History", 1)[1].split())
+    assert "· version 4 (version 1 restored) Field Before After" in history
     # a restore based on a stale version changes nothing
     second = claim.events.get(version=2)
     client.post(reverse("claims:claim_restore", args=[claim.pk]), {"version": "3", "event": second.pgh_id})
