@@ -31,6 +31,7 @@ _DESK_MODELS = {
         "suggestiondismissal",
         "merge",
     ],
+    "ingest": ["feed", "feedpoll", "feeditem", "linkimport"],
 }
 
 
@@ -46,6 +47,8 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     VIEWER: _view_all(),
     EDITOR: _view_all()
     | _crud("sources", "outlet", "story", "storysource", "storyrevision")
+    # editors register feeds and import from links (ingest)
+    | _crud("ingest", "feed", "linkimport")
     # editors write everything in the claims app but reviews, which are the fact-checkers'
     | _crud("claims", *(model for model in _DESK_MODELS["claims"] if model not in {"review", "merge"}))
     | {

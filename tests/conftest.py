@@ -14,7 +14,9 @@ from django.utils import timezone
 from claims import roles
 from claims.models import Claim
 from claims.seeding import DATASET
+from ingest.jobs import worker_run_until_idle
 from tests.factories import UserFactory
+from tests.jobs import run_jobs_here
 from tests.live_api import LiveApi, make_key
 
 
@@ -24,6 +26,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if DATASET.exists():
             call_command("load_seeds", verbosity=0)
+            worker_run_until_idle()  # the assistant reads the seed stories, as a worker would
 
 
 @pytest.fixture
@@ -31,6 +34,7 @@ def seeded(db):
     """The curated seed dataset, loaded (again, if a transactional test flushed it)."""
     if not Claim.objects.filter(key__isnull=False).exists():
         call_command("load_seeds", verbosity=0)
+        run_jobs_here()
 
 
 def _user_with_role(username: str, role: str | None):

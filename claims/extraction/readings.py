@@ -16,8 +16,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
-
 from claims.extraction import extract
 from claims.models import StoryReading
 from sources.models import Story, StoryRevision
@@ -47,13 +45,12 @@ def story_read(story: Story, revision: StoryRevision | None = None) -> StoryRead
 
 
 def on_story_text(sender: Any, *, story: Story, revision: StoryRevision, **kwargs: Any) -> None:
-    """``story_added``/``revision_added`` handler (connected in ClaimsConfig.ready): read the new
-    text, unless it is too long to read during an import. A failure of the assistant never
-    refuses an import: the story is then listed as not read, and the error is logged."""
-    if len(revision.body) > READ_AT_IMPORT_MAX_CHARS:
-        return
-    try:
-        with transaction.atomic():
-            story_read(story, revision)
-    except Exception:  # the import must not fail because the assistant did
-        logger.exception("The assistant could not read story %s revision %s", story.pk, revision.number)
+    """``story_added``/``revision_added`` handler (connected in ClaimsConfig.ready): defer the
+    assistant's reading of the new text to a worker (``claims.tasks.story_read_job``).
+
+    The job is written in the import's own transaction (procrastinate's Django connector uses the
+    desk's connection), so it is there when the import commits and never when it rolls back; a
+    worker takes it from then on. The import never waits for the assistant, nor fails with it."""
+    from claims.tasks import story_read_job
+
+    story_read_job.defer(story_id=story.pk, revision_id=revision.pk)

@@ -20,6 +20,7 @@ from sources.models import Story, StoryRevision
 from sources.services import story_import
 from tests.claims.views.helpers import PASHINIAN_STORY, assert_csp_safe, text_of
 from tests.factories import DisputeFactory, OutletFactory, StoryFactory
+from tests.jobs import run_jobs_here
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,7 @@ def test_suggestions_waiting_follow_what_editors_log_and_dismiss(client, editor,
         "Officials in Stepanakert said at least 7 soldiers had been wounded since Sunday.\n"
     )
     story = story_import(outlet=OutletFactory(), text=text, headline="Ganja strike", author=editor).story
+    run_jobs_here()  # the assistant's reading job
     offer = suggestions_offered(story)
     before = len(offer.suggestions)
     assert before >= 2 and StoryReading.objects.get(story=story).waiting == before
@@ -102,15 +104,18 @@ def test_suggestions_waiting_follow_what_editors_log_and_dismiss(client, editor,
     assert StoryReading.objects.get(story=story).waiting == len(suggestions_offered(story).suggestions)
 
 
-def test_a_new_story_is_read_at_import_and_a_new_revision_reread(editor, seeded):
+def test_a_new_story_is_read_by_a_job_after_import_and_a_new_revision_reread(editor, seeded):
     outlet = OutletFactory()
     text = "Officials said at least 7 civilians were killed in the strike on Monday."
     result = story_import(outlet=outlet, text=text, headline="Strike", url="https://example.org/s", author=editor)
+    assert not StoryReading.objects.filter(story=result.story).exists()  # the import did not wait
+    run_jobs_here()
     reading = StoryReading.objects.get(story=result.story)
     assert reading.revision == result.revision and reading.waiting >= 1
     second = story_import(
         outlet=outlet, text=text.replace("7", "11"), headline="Strike", url="https://example.org/s", author=editor
     )
+    run_jobs_here()
     reading.refresh_from_db()
     assert second.outcome == "new revision" and reading.revision == second.revision
 

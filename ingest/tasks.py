@@ -1,0 +1,85 @@
+"""The ways in as background jobs (procrastinate tasks, found by procrastinate's Django app).
+
+- ``feeds_due`` (every minute) queues a poll of each active feed whose time has come;
+- ``feed_poll_job`` polls one feed: ``lock`` keeps two workers from polling the same feed at once,
+  ``queueing_lock`` keeps one poll of it waiting at most;
+- ``feed_item_import_job`` imports one item of a feed, ``link_import_job`` one pasted link;
+- ``drop_folder_scan_job`` (every minute) imports what agencies dropped in the drop folder.
+Unexpected failures are retried with backoff (``ingest.jobs.RETRY``) and recorded for the admin;
+expected ones (a page that cannot be fetched, a file that is not a story) are recorded where the
+editor sees them, and are not errors of the job.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from procrastinate import exceptions as procrastinate_exceptions
+from procrastinate.contrib.django import app
+
+from ingest.jobs import RETRY
+from ingest.models import Feed, FeedItem, LinkImport
+
+
+def feed_lock(feed_id: int) -> str:
+    return f"ingest.feed.{feed_id}"
+
+
+@app.task(queue="ingest", retry=RETRY, name="ingest.feed_poll")
+def feed_poll_job(*, feed_id: int) -> None:
+    from ingest.feeds import feed_poll
+
+    feed = Feed.objects.select_related("outlet").filter(pk=feed_id, active=True).first()
+    if feed is not None:
+        feed_poll(feed)
+
+
+def feed_poll_defer(feed: Feed) -> bool:
+    """Queue a poll of ``feed`` now; False when one is already waiting."""
+    lock = feed_lock(feed.pk)
+    try:
+        feed_poll_job.configure(lock=lock, queueing_lock=lock).defer(feed_id=feed.pk)
+    except procrastinate_exceptions.AlreadyEnqueued:
+        return False
+    return True
+
+
+@app.periodic(cron="* * * * *", periodic_id="feeds_due")
+@app.task(queue="ingest", name="ingest.feeds_due", queueing_lock="ingest.feeds_due")
+def feeds_due(timestamp: int) -> int:
+    """Queue a poll of every active feed whose next poll is due. Returns how many were queued."""
+    queued = 0
+    for feed in Feed.objects.filter(active=True, next_poll_at__lte=timezone.now()).order_by("next_poll_at")[:500]:
+        queued += feed_poll_defer(feed)
+    return queued
+
+
+@app.task(queue="ingest", retry=RETRY, name="ingest.feed_item_import")
+def feed_item_import_job(*, item_id: int) -> None:
+    from ingest.feeds import feed_item_import
+
+    item = FeedItem.objects.select_related("feed__outlet").filter(pk=item_id).first()
+    if item is not None:
+        feed_item_import(item)
+
+
+@app.task(queue="ingest", retry=RETRY, name="ingest.link_import")
+def link_import_job(*, link_id: int) -> None:
+    from ingest.services import link_import_run
+
+    link = LinkImport.objects.select_related("outlet", "requested_by").filter(pk=link_id).first()
+    if link is not None:
+        link_import_run(link)
+
+
+@app.periodic(cron="* * * * *", periodic_id="drop_folder")
+@app.task(queue="ingest", name="ingest.drop_folder_scan", lock="ingest.drop_folder", queueing_lock="ingest.drop_folder")
+def drop_folder_scan_job(timestamp: int) -> int:
+    """Import what lies in the drop folder (``settings.INGEST_DROP_DIR``), if one is set."""
+    from ingest.drops import drop_folder_scan
+
+    if not settings.INGEST_DROP_DIR:
+        return 0
+    return len(drop_folder_scan(Path(settings.INGEST_DROP_DIR)))
