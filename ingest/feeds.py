@@ -91,7 +91,8 @@ def feed_poll(feed: Feed) -> FeedPoll:
             unusable.append(title or "an item")
             continue
         published = _entry_date(entry)
-        listed[guid] = (link, title, published, _fingerprint(link, title, *(dict.get(entry, key) for key in ("updated_parsed", "published_parsed"))))
+        dates = (dict.get(entry, "updated_parsed"), dict.get(entry, "published_parsed"))
+        listed[guid] = (link, title, published, _fingerprint(link, title, *dates))
 
     with transaction.atomic():
         poll = FeedPoll.objects.create(feed=feed, started_at=now, items=len(listed), skipped=0)

@@ -11,8 +11,8 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
@@ -104,7 +104,7 @@ def article_html(headline: str, *paragraphs: str, published: str = "2022-09-14")
 
 def rss(title: str, items: list[tuple[str, str]], *, updated: str = "") -> str:
     """An RSS 2.0 feed of (title, link) items."""
-    when = format_datetime(datetime(2022, 9, 14, 8, 0, tzinfo=timezone.utc))
+    when = format_datetime(datetime(2022, 9, 14, 8, 0, tzinfo=UTC))
     entries = "".join(
         f"<item><title>{escape(t)}</title><link>{escape(link)}</link><guid>{escape(link)}</guid>"
         f"<pubDate>{when}</pubDate>{f'<description>{escape(updated)}</description>' if updated else ''}</item>"

@@ -96,9 +96,7 @@ def test_the_next_poll_skips_what_is_unchanged_and_makes_a_new_revision_of_a_cha
     outlet = OutletFactory(name="Test Wire")
     story_url = web.route("/world/clashes", article_html("Border clashes", *CLASHES))
     other_url = web.route("/world/other", article_html("Other story", *reversed(CLASHES)))
-    web.route(
-        "/feed.xml", rss("Wire", [("Border clashes", story_url), ("Other", other_url)]), content_type="text/xml"
-    )
+    web.route("/feed.xml", rss("Wire", [("Border clashes", story_url), ("Other", other_url)]), content_type="text/xml")
     feed = feed_register(outlet=outlet, url=web.url("/feed.xml"), interval_minutes=5, author=UserFactory())
     worker_run_until_idle()
     assert Story.objects.filter(outlet=outlet).count() == 2
