@@ -21,3 +21,14 @@ def test_the_screenshot_pages_include_the_prefilled_log_form_and_all_load(client
     html = response.content.decode()
     assert 'id="log-claim-form"' in html
     assert re.search(r'<input[^>]*name="figures-0-value"[^>]*value="\d+"', html)  # a figure read from the words
+
+
+def test_the_screenshots_show_the_inbox_and_a_claim_whose_figures_can_be_corrected(client, editor, seeded):
+    pages = dict(Command().pages())
+    assert pages["inbox"] == "/stories/" and pages["disputes"] == "/disputes/"
+    client.force_login(editor)
+    for name in ("inbox", "disputes"):
+        assert client.get(pages[name]).status_code == 200, name
+    claim_page = client.get(pages["claim"]).content.decode()
+    # the correction form the command opens before the shot is there to open
+    assert re.search(r'<section id="figures".*?<details class="correction" id="figure-\d+"', claim_page, re.S)

@@ -38,7 +38,10 @@ from sources.models import Story
 
 SCREENSHOT_USER = "screenshots"
 SYSTEM_CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-MAX_HEIGHT = 4000  # px: long pages are cut here, so an image stays readable
+MAX_HEIGHT = 2400  # px: long pages are cut here, so an image stays readable and its file modest
+# What is clicked on a page before its screenshot: the claim page with its first figure's
+# correction form open (the form is shown, nothing is saved).
+PREPARE = {"claim": "#figures details.correction summary"}
 
 
 def free_port() -> int:
@@ -113,14 +116,14 @@ class Command(BaseCommand):
             disputes.filter(kind=Dispute.Kind.CASUALTY_COUNT).order_by("-figures", "-n", "pk").first()
             or disputes.order_by("-figures", "-n", "pk").first()
         )
+        # a claim with figures to correct, and a published review when there is one
+        claims = Claim.objects.active().annotate(
+            reviews_n=Count("reviews", filter=Q(reviews__is_published=True), distinct=True),
+            figures_n=Count("figures", distinct=True),
+        )
         claim = (
-            Claim.objects.active()
-            .annotate(
-                reviews_n=Count("reviews", filter=Q(reviews__is_published=True), distinct=True),
-                figures_n=Count("figures", distinct=True),
-            )
-            .order_by("-reviews_n", "-figures_n", "pk")
-            .first()
+            claims.filter(figures_n__gt=0).order_by("-reviews_n", "-figures_n", "pk").first()
+            or claims.order_by("-reviews_n", "pk").first()
         )
         actor = Actor.objects.active().annotate(n=Count("claims")).order_by("-n", "pk").first()
         if not (story and dispute and claim and actor):
@@ -134,6 +137,8 @@ class Command(BaseCommand):
         )
         word = (actor.name.split() or ["Pashinyan"])[-1]
         pages = [
+            ("inbox", reverse("claims:story_list")),
+            ("disputes", reverse("claims:dispute_list")),
             ("desk", "/"),
             ("story-reader", story.get_absolute_url()),
             ("dispute-side-by-side", dispute.get_absolute_url()),
@@ -152,7 +157,7 @@ class Command(BaseCommand):
             prefilled = (
                 f"{reverse('claims:claim_log', args=[figured.story_id])}?start={figured.start}&end={figured.end}"
             )
-            pages.insert(2, ("story-reader-log-form", prefilled))
+            pages.insert(4, ("story-reader-log-form", prefilled))
         if len(compared) >= 2:
             pages.append(("compare", "/compare/?claims=" + ",".join(map(str, compared))))
         pages.extend(self.comparison_pages(disputes))
@@ -226,6 +231,8 @@ class Command(BaseCommand):
                     if response is None or response.status >= 400 or "/accounts/login/" in page.url:
                         status = response.status if response else "no response"
                         raise CommandError(f"{path} did not load for the screenshot ({status}, at {page.url}).")
+                    if name in PREPARE and page.locator(PREPARE[name]).count():
+                        page.locator(PREPARE[name]).first.click()
                     full_height = page.evaluate("document.documentElement.scrollHeight")
                     target = output / f"{name}.png"
                     page.screenshot(
