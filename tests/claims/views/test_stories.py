@@ -125,6 +125,22 @@ def test_story_reader_queries_do_not_grow_with_claims(client, editor, django_ass
     assert count(small) == count(big)
 
 
+def test_the_claims_list_shows_each_figure_and_leads_to_resolving_words_that_disagree(client, editor):
+    story = StoryFactory(body="Officials said 11 people were killed in the strike. Rescue work went on.")
+    claim = services.claim_log(
+        story=story,
+        author=editor,
+        quote="Officials said 11 people were killed in the strike",
+        figures=[services.FigureInput(measure=Figure.Measure.KILLED, value=7, qualifier="at_least", counted="people")],
+    )
+    client.force_login(editor)
+    listed = text_of(client.get(story.get_absolute_url())).split("Claims in this story", 1)[1]
+    assert "at least 7 killed people" in listed and "Words and figures disagree" not in listed
+    Claim.objects.filter(pk=claim.pk).update(figures_disagree=True)  # as a re-anchoring leaves it
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert f'href="{claim.get_absolute_url()}#words-title">Words and figures disagree: resolve</a>' in html
+
+
 def test_speaker_options_find_an_actor_by_an_alias_spelling(client, editor, seeded):
     client.force_login(editor)
     html = client.get(reverse("claims:speaker_options"), {"speaker": "Pashinian"}).content.decode()
