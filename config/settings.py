@@ -127,14 +127,28 @@ else:
     from config.embedded_db import embedded_database_url
 
     _primary_url = embedded_database_url(BASE_DIR)
-DATABASES = {"default": dj_database_url.parse(_primary_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)}
+# CLAIMDESK_DB_POOL=N instead keeps a psycopg connection pool of up to N connections per process
+# (Django's "pool" option; each request borrows one and gives it back): for threaded servers, or
+# to bound connections per process. It replaces persistent connections, so CONN_MAX_AGE is then 0.
+DB_POOL_SIZE = int(os.environ.get("CLAIMDESK_DB_POOL", "0") or 0)
+
+
+def _database(url: str) -> dict:
+    if not DB_POOL_SIZE:
+        return dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    database = dj_database_url.parse(url, conn_max_age=0)
+    database.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}
+    return database
+
+
+DATABASES = {"default": _database(_primary_url)}
 # Streaming replicas for reads that tolerate replication lag (docs/scaling.md, config/routers.py):
 # partner API lists, search, public pages. Off unless set.
 DATABASE_REPLICAS = []  # the aliases config.routers reads from
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
     DATABASE_REPLICAS.append(f"replica{_number}")
     DATABASES[f"replica{_number}"] = {
-        **dj_database_url.parse(_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True),
+        **_database(_url),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
@@ -273,7 +287,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["partners.auth.DeskOrPartnerReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": ["partners.auth.PartnerKeyThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["core.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.LimitedJSONParser",
         "rest_framework.parsers.FormParser",
@@ -301,7 +315,7 @@ SPECTACULAR_SETTINGS = {
         "Published disputes, claims and reviews for partner newsrooms, with an incremental change "
         "feed; a write API for the desk. See docs/api.md."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "2.0.0",  # 2.0: lean claim lists with `expand` (docs/api.md, "Changes")
     "SERVE_INCLUDE_SCHEMA": False,
     # the schema and its docs are public: they describe the API, not its data
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -28,6 +28,17 @@ from claims.models import (
 )
 from sources.models import Outlet, Story
 
+# The nested lists of a claim's representation: always in its detail, in a list only when its
+# ``expand`` parameter names them (docs/api.md), each with the prefetch attribute it reads.
+CLAIM_NESTED_ATTRS = {
+    "via": {"shown_via"},
+    "figures": {"shown_figures"},
+    "links": {"shown_links_out", "shown_links_in"},
+    "reviews": {"shown_reviews"},
+    "annotations": {"shown_annotations"},
+}
+CLAIM_NESTED = frozenset(CLAIM_NESTED_ATTRS)
+
 
 def is_desk_user(request) -> bool:
     """A logged-in desk member (a role with view permissions), who sees unpublished work too.
@@ -89,9 +100,10 @@ class Audience:
     def figures(self) -> QuerySet[Figure]:
         return Figure.objects.select_related("whose", "scope").order_by("claim_id", "id")
 
-    def claim_prefetches(self, prefix: str = "") -> list[Prefetch]:
-        """Everything a claim's representation nests, each filtered for this audience."""
-        return [
+    def claim_prefetches(self, prefix: str = "", nested: frozenset[str] = CLAIM_NESTED) -> list[Prefetch]:
+        """Everything a claim's representation nests, each filtered for this audience; ``nested``
+        names the lists wanted (a list page fetches only those its ``expand`` asks for)."""
+        prefetches = [
             Prefetch(f"{prefix}figures", queryset=self.figures(), to_attr="shown_figures"),
             Prefetch(
                 f"{prefix}via",
@@ -136,12 +148,14 @@ class Audience:
                 to_attr="shown_links_in",
             ),
         ]
+        wanted = {"shown_disputes"}.union(*(CLAIM_NESTED_ATTRS[name] for name in nested))
+        return [prefetch for prefetch in prefetches if prefetch.to_attr in wanted]
 
-    def claims_for_representation(self) -> QuerySet[Claim]:
+    def claims_for_representation(self, nested: frozenset[str] = CLAIM_NESTED) -> QuerySet[Claim]:
         return (
             self.claims()
             .select_related("speaker__side", "story__outlet", "statement", "revision")
-            .prefetch_related(*self.claim_prefetches())
+            .prefetch_related(*self.claim_prefetches(nested=nested))
         )
 
     def dispute_claims(self) -> QuerySet[ClaimDispute]:

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims.api.audience import CLAIM_NESTED
 from claims.figures import Kind, Reading, spreads
 from claims.models import (
     Actor,
@@ -290,6 +291,25 @@ class ClaimSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_withdrawn(self, claim: Claim) -> bool:
         return claim.withdrawn_at is not None
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """A list leaves out the nested lists its ``expand`` did not ask for (context ``nested``)."""
+        fields = super().get_fields()
+        for name in CLAIM_NESTED - self.context.get("nested", CLAIM_NESTED):
+            del fields[name]
+        return fields
+
+
+class ClaimListItemSerializer(ClaimSerializer):
+    """A claim as the list shows it (for the schema): the nested lists only when ``expand`` names them."""
+
+    via = OutletRefSerializer(many=True, required=False, help_text="With `expand=via`.")
+    figures = FigureSerializer(source="shown_figures", many=True, required=False, help_text="With `expand=figures`.")
+    links = ClaimLinkSerializer(many=True, required=False, help_text="With `expand=links`.")
+    reviews = ReviewRefSerializer(source="shown_reviews", many=True, required=False, help_text="With `expand=reviews`.")
+    annotations = AnnotationNoteSerializer(
+        source="shown_annotations", many=True, required=False, help_text="With `expand=annotations`."
+    )
 
 
 # --- disputes --------------------------------------------------------------------------------

@@ -12,17 +12,18 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims import reviewing, services
 from claims.api import inputs
+from claims.api.audience import CLAIM_NESTED
 from claims.api.base import CREATE_ERRORS, IF_MATCH, PRECONDITION_ERRORS, ApiViewSet
 from claims.api.corrections import ClaimCorrectionsMixin
 from claims.api.exports import MAX_EXPORT_ROWS, claim_rows, dispute_rows
@@ -38,6 +39,7 @@ from claims.api.jsonld import claim_review
 from claims.api.serializers import (
     ActorSerializer,
     AnnotationSerializer,
+    ClaimListItemSerializer,
     ClaimSerializer,
     DeskReviewSerializer,
     DisputeSerializer,
@@ -46,7 +48,7 @@ from claims.api.serializers import (
 )
 from claims.models import ActorAlias, ActorRole, Annotation, Claim, ClaimDispute, Dispute, Review, Statement
 from core.api.conditional import expected_version
-from core.api.renderers import CSVRenderer, JSONLDRenderer
+from core.api.renderers import CSVRenderer, JSONLDRenderer, JSONRenderer
 
 
 class ExportRowsSerializer(serializers.Serializer):
@@ -174,16 +176,47 @@ class DisputeViewSet(ReadViewSet):
 # --- claims ------------------------------------------------------------------------------------
 @extend_validation_errors(["max_length"], field_name="figures.non_field_errors", actions=["create"])
 @extend_validation_errors(["max_length"], field_name="disputes.non_field_errors", actions=["create"])
+@extend_validation_errors(["invalid"], field_name="expand", actions=["list"], methods=["get"])
 @extend_schema_view(
-    list=extend_schema(summary="Claims", description="Published claims, each anchored to its exact words in a story."),
+    list=extend_schema(
+        summary="Claims",
+        description=(
+            "Published claims, each anchored to its exact words in a story. Lean: the nested lists "
+            "(`via`, `figures`, `links`, `reviews`, `annotations`) are in each claim's detail, and in "
+            "the list only when `expand` names them."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "expand",
+                OpenApiTypes.STR,
+                description=f"Nested lists to include, comma-separated: {', '.join(sorted(CLAIM_NESTED))}.",
+            )
+        ],
+        responses=ClaimListItemSerializer(many=True),
+    ),
     retrieve=extend_schema(summary="A claim"),
 )
 class ClaimViewSet(ClaimCorrectionsMixin, ReadViewSet):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
 
+    @cached_property
+    def nested(self) -> frozenset[str]:
+        """The nested lists this request's claims carry: all in a detail, those named by ``expand`` in a list."""
+        if self.action != "list":
+            return CLAIM_NESTED
+        names = frozenset(filter(None, (n.strip() for n in self.request.query_params.get("expand", "").split(","))))
+        if unknown := names - CLAIM_NESTED:
+            raise exceptions.ValidationError(
+                {"expand": [f"Cannot expand {', '.join(sorted(unknown))}: any of {', '.join(sorted(CLAIM_NESTED))}."]}
+            )
+        return names
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "nested": self.nested}
+
     def get_queryset(self) -> QuerySet[Claim]:
-        return self.audience.claims_for_representation()
+        return self.audience.claims_for_representation(nested=self.nested)
 
     @extend_schema(request=inputs.ClaimCreateSerializer, responses={201: ClaimSerializer, **CREATE_ERRORS})
     def create(self, request: Request) -> Response:

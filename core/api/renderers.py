@@ -1,4 +1,5 @@
-"""Renderers beyond JSON: JSON-LD for ClaimReview, and CSV for exports."""
+"""The API's renderers: JSON through orjson (drf-orjson-renderer: the API's lists spent a large share
+of their time in the standard library's encoder), JSON-LD for ClaimReview, and CSV for exports."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ import csv
 import io
 from typing import Any
 
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from drf_orjson_renderer.renderers import ORJSONRenderer
+from rest_framework.renderers import BaseRenderer
 
 from core.csv import neutralise_cell
+
+
+class JSONRenderer(ORJSONRenderer):
+    """Every JSON response of the API (settings' DEFAULT_RENDERER_CLASSES and the exports)."""
 
 
 class JSONLDRenderer(JSONRenderer):

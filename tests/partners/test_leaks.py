@@ -29,6 +29,7 @@ LISTS = [
 ]
 EXTRAS = [
     "/api/v1/",
+    "/api/v1/claims/?expand=via,figures,links,reviews,annotations",
     "/api/v1/changes/",
     "/api/v1/changes/head/",
     "/api/v1/claims/export/",

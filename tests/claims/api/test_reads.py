@@ -132,6 +132,7 @@ def test_claims_filter_by_dispute_side_speaker_outlet_status_dates_and_text(api,
         ("/api/v1/claims/", {"page_size": str(10**30)}, "page_size"),
         ("/api/v1/claims/", {"cursor": "not-a-cursor"}, "cursor"),
         ("/api/v1/claims/", {"cursor": "cD1ub3QtYS11dWlk"}, "cursor"),  # p=not-a-uuid
+        ("/api/v1/claims/", {"expand": "figures,secrets"}, "expand"),
         ("/api/v1/disputes/", {"published_after": "2020-13-45T99:00"}, "published_after"),
         ("/api/v1/changes/", {"cursor": "garbage"}, "cursor"),
         ("/api/v1/changes/", {"limit": str(10**30)}, "limit"),
@@ -272,6 +273,7 @@ LIST_QUERY_BUDGET = 16
     [
         "/api/v1/disputes/",
         "/api/v1/claims/",
+        "/api/v1/claims/?expand=via,figures,links,reviews,annotations",
         "/api/v1/statements/",
         "/api/v1/actors/",
         "/api/v1/reviews/",
@@ -337,3 +339,22 @@ def test_the_example_search_in_docs_api_md_returns_claims(api, seeded):
     found = api.get(f"/api/v1{url.path}", dict(parse_qsl(url.query))).json()["results"]
 
     assert found
+
+
+NESTED = ["via", "figures", "links", "reviews", "annotations"]
+
+
+def test_the_claim_list_is_lean_and_expand_brings_back_the_nested_lists_of_the_detail(api, seeded):
+    listed = api.get("/api/v1/claims/", {"page_size": 200}).json()["results"]
+    assert listed and not any(name in claim for claim in listed for name in NESTED)
+    # what a claim links to stays in the list as references, with their URLs
+    assert all(claim["story"]["url"] and claim["url"] for claim in listed)
+
+    expanded = api.get("/api/v1/claims/", {"page_size": 200, "expand": ",".join(NESTED)}).json()["results"]
+    reviewed = next(claim for claim in expanded if claim["reviews"] and claim["figures"])
+    detail = api.get(reviewed["url"]).json()
+    assert {name: reviewed[name] for name in NESTED} == {name: detail[name] for name in NESTED}
+    assert detail == reviewed
+
+    only_figures = api.get("/api/v1/claims/", {"page_size": 200, "expand": "figures"}).json()["results"]
+    assert all("figures" in claim and "reviews" not in claim for claim in only_figures)
