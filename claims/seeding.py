@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import services
+from claims.extraction.readings import story_read
 from claims.models import (
     Actor,
     ActorRole,
@@ -156,6 +157,10 @@ class _Loader:
         for row in self.data.get("claims", []):
             self.load_claim(row)
         self.load_links_and_notes()
+        # the assistant read each story at its import, before the disputes and statements it
+        # matches were loaded: read again, so the stored suggestions are current
+        for story in self.stories.values():
+            story_read(story)
         return self.counts
 
     def load_actors(self) -> None:

@@ -1,8 +1,9 @@
 """The assistant's writes: accepting a suggestion as a claim, and dismissing one.
 
 The server is the authority on what a suggestion is: both take only the suggestion's
-fingerprint, run the assistant again on the story's current text, and act on the suggestion as
-it is offered now. A fingerprint that is not offered (already logged, dismissed, or never made)
+fingerprint, look it up among the suggestions for the story's current text (the stored reading's,
+or the assistant's own when that reading is missing or stale), and act on the suggestion as it is
+offered now. A fingerprint that is not offered (already logged, dismissed, or never made)
 is refused, and nothing is written.
 """
 
@@ -18,6 +19,7 @@ from claims import services
 from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate, Suggestions, suggest
 from claims.extraction.evaluation import spans_match
 from claims.extraction.matching import ATTRIBUTION_DISPUTES
+from claims.extraction.readings import stored_suggestions
 from claims.models import Actor, Claim, ClaimDispute, Dispute, Side, Statement, SuggestionDismissal
 from core.errors import DomainError
 from sources.models import Outlet, Story
@@ -49,11 +51,16 @@ class Offer:
 
 def suggestions_offered(story: Story) -> Offer:
     """The assistant's suggestions for the story's current text, without those already logged as
-    claims (overlapping a claim by half the shorter span) and those dismissed for this story."""
+    claims (overlapping a claim by half the shorter span) and those dismissed for this story.
+
+    They are the stored reading's (``claims.extraction.readings``); only when that is missing or
+    stale does the assistant read the text now (one story, nothing stored: a GET writes nothing)."""
     revision = story.current_revision
     if revision is None:
         return Offer(story, [])
-    found: Suggestions = suggest(revision.body, published_on=story.published_on, story_id=story.pk)
+    found: Suggestions | None = stored_suggestions(story)
+    if found is None:
+        found = suggest(revision.body, published_on=story.published_on, story_id=story.pk)
     claims = list(Claim.objects.active().filter(revision=revision).values_list("start", "end"))
     dismissed = set(SuggestionDismissal.objects.filter(story=story).values_list("fingerprint", flat=True))
     offer = Offer(story, [], found.reprints)

@@ -166,33 +166,59 @@ class SuggestionDismissal(models.Model):
         return f"dismissed {self.fingerprint} in story {self.story_id}"
 
 
+class StoryReadingQuerySet(models.QuerySet):
+    def fresh(self, generation: int) -> StoryReadingQuerySet:
+        """Readings of their story's current text made since nothing they depend on changed."""
+        return self.filter(revision=F("story__current_revision"), generation__gte=generation)
+
+    def stale(self, generation: int) -> StoryReadingQuerySet:
+        """Readings made before an actor, alias, role, side, outlet, dispute or statement changed."""
+        return self.filter(generation__lt=generation)
+
+
 class StoryReading(models.Model):
-    """The assistant's reading of a story's text: where its suggestions are, and how many wait.
+    """The assistant's reading of a story's text: its suggestions, where they are, how many wait.
 
     Made when a story or a new revision is imported (``claims.extraction.readings``), so the
-    inbox can list and filter on suggestions waiting without running the assistant for every row
-    of a page. ``candidates`` holds each suggestion's fingerprint and span in ``revision``;
-    ``waiting`` (those neither logged as a claim over the same words nor dismissed, the rule of
-    ``claims.extraction.offers.suggestions_offered``) is kept by database triggers on claims,
-    dismissals and this row, for every writer (migration 0008). It is derived, so it has no
-    history. A reading of an older revision than the story's current one is out of date: the
-    inbox shows the story as not read.
+    inbox can list and filter on suggestions waiting, and the Suggestions panel and the API can
+    show them, without running the assistant on a page load. ``candidates`` holds each
+    suggestion in full (span, kind, speaker as written and resolved, figures, statement and
+    dispute matches: ``Candidate`` as a dict) in text order, ``reprints`` the stories the text
+    reprints. ``waiting`` (those neither logged as a claim over the same words nor dismissed, the
+    rule of ``claims.extraction.offers.suggestions_offered``) is kept by database triggers on
+    claims, dismissals and this row, for every writer (migration 0008).
+
+    ``generation`` is the value of the sequence ``claims_reading_generation`` when the reading
+    began; triggers advance the sequence whenever what the assistant reads changes (actors,
+    aliases, roles, sides, outlets, disputes, statements: migration 0014), so a reading whose
+    generation is behind the sequence is stale and is read again (``readings_refresh``), and the
+    panel meanwhile runs the assistant itself. 0: never a full reading (made before suggestions
+    were stored). It is derived, so it has no history. A reading of an older revision than the
+    story's current one is out of date: the inbox shows the story as not read.
     """
 
     story = models.OneToOneField(
         "sources.Story", on_delete=models.CASCADE, primary_key=True, related_name="assistant_reading"
     )
     revision = models.ForeignKey("sources.StoryRevision", on_delete=models.CASCADE, related_name="+")
-    candidates = models.JSONField(default=list, help_text="[{fingerprint, start, end}, ...] in text order.")
+    candidates = models.JSONField(
+        default=list, help_text="The suggestions in text order, each with its fingerprint, start and end."
+    )
+    reprints = models.JSONField(default=list, help_text="[{story_id, containment}, ...]: stories this text reprints.")
+    generation = models.BigIntegerField(default=0, help_text="claims_reading_generation when it was read.")
     waiting = models.PositiveIntegerField(
         default=0, help_text="Kept by triggers: suggestions not logged nor dismissed."
     )
     read_at = models.DateTimeField(auto_now=True)
 
+    objects = StoryReadingQuerySet.as_manager()
+
     class Meta:
         indexes = [
             # the inbox's "has suggestions" filter
             models.Index(name="claims_storyreading_waiting", fields=["story", "revision"], condition=Q(waiting__gt=0)),
+            # readings_refresh: the stale readings, newest stories first
+            models.Index(name="claims_storyreading_generation", fields=["generation", "-story"]),
         ]
 
     def __str__(self) -> str:
