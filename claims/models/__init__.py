@@ -1,6 +1,7 @@
 """The claims app's models, one module per concept, re-exported here by name."""
 
 from claims.models.actors import Actor, ActorAlias, ActorRole, Side
+from claims.models.alerts import Alert, AlertSeen, Follow
 from claims.models.claims import Claim, ClaimDispute, ClaimLink, ClaimVia, Figure, Statement
 from claims.models.desk import StoryWithoutClaims, WaitingClaim
 from claims.models.disputes import Dispute, DisputeActivity, Scope
@@ -11,6 +12,8 @@ __all__ = [
     "Actor",
     "ActorAlias",
     "ActorRole",
+    "Alert",
+    "AlertSeen",
     "Annotation",
     "Claim",
     "ClaimDispute",
@@ -19,6 +22,7 @@ __all__ = [
     "Dispute",
     "DisputeActivity",
     "Figure",
+    "Follow",
     "Merge",
     "Review",
     "Scope",

@@ -1,0 +1,138 @@
+"""Alerts: new copy that matters to the desk, raised when the assistant reads a new revision.
+
+An alert is a claim of contradiction or of news, so it abstains unless the comparison is positive:
+
+- **figure**: a figure in the words (a total, not a part) whose dispute (the assistant's first
+  dispute match, confident, ``claims.extraction.matching``) is published, where the dispute's
+  visible figures of the same measure, people counted and whose all share one scope, and the new
+  figure's range lies outside the range they span (``claims.figures.compare`` says "differ").
+  An event's toll is compared whatever the date; a period's total (or one with no scope) only with
+  the figures that hold on the story's date, since a later total above an earlier one is a trend;
+- **version**: words a resolved speaker said that the assistant confidently takes for a version of
+  one of that speaker's statements, which has no version in this story yet;
+- **denial**: a denial by a resolved speaker whose first dispute match is confident.
+
+Each is raised once per story, words and dispute (or statement): a unique index, so a revision
+read again or the same words in a new revision raise nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate, FigureSuggestion
+from claims.extraction.speakers import MIN_CONFIDENCE
+from claims.figures import Kind, Reading, compare, compared_bounds, figure_day, range_text
+from claims.models import Alert, Claim, ClaimDispute, Dispute, Figure, Scope, Statement
+from sources.models import Story, StoryRevision
+
+
+def _speaker_known(candidate: Candidate) -> bool:
+    return (
+        candidate.actor_id is not None
+        and candidate.speaker_method not in (None, "unknown")
+        and candidate.speaker_score >= MIN_CONFIDENCE
+    )
+
+
+def _top(matches: list[dict], bar: float) -> dict | None:
+    return matches[0] if matches and matches[0]["score"] >= bar else None
+
+
+def _published_figures(dispute_ids: Iterable[int]) -> dict[int, list[Figure]]:
+    """The totals of visible claims in each published dispute among ``dispute_ids`` (two queries)."""
+    placements = ClaimDispute.objects.filter(
+        dispute__in=Dispute.objects.visible().filter(pk__in=set(dispute_ids)), claim__in=Claim.objects.visible()
+    ).values_list("dispute_id", "claim_id")
+    by_claim: dict[int, list[int]] = {}
+    found: dict[int, list[Figure]] = {}
+    for dispute_id, claim_id in placements:
+        by_claim.setdefault(claim_id, []).append(dispute_id)
+        found.setdefault(dispute_id, [])
+    figures = Figure.objects.filter(tally=Figure.Tally.TOTAL, claim_id__in=by_claim).select_related(
+        "whose", "scope", "claim__speaker", "claim__story__outlet"
+    )
+    for figure in figures:
+        for dispute_id in by_claim[figure.claim_id]:
+            found[dispute_id].append(figure)
+    return found
+
+
+def figure_outside(figure: FigureSuggestion, published: list[Figure], day: date | None) -> str | None:
+    """Why ``figure`` lies outside the range the published figures comparable with it span, or
+    None when none is comparable for certain or it lies inside."""
+    if figure.tally != Figure.Tally.TOTAL or figure.part_of is not None:
+        return None
+    same = [
+        f
+        for f in published
+        if f.measure == figure.measure and f.counted == figure.counted and f.whose_id == figure.whose_id
+    ]
+    if len({f.scope_id for f in same}) != 1:
+        return None  # nothing comparable, or several scopes: which one the words count is not known
+    scope = same[0].scope
+    if scope is None or scope.kind != Scope.Kind.EVENT:
+        same = [f for f in same if day is not None and figure_day(f) == day]
+        if not same:
+            return None
+    ranges = [compared_bounds(f.qualifier, f.value, f.low, f.high) for f in same]
+    low = None if any(lo is None for lo, _ in ranges) else min(lo for lo, _ in ranges)
+    high = None if any(hi is None for _, hi in ranges) else max(hi for _, hi in ranges)
+    key = {"measure": figure.measure, "counted": figure.counted, "whose_key": figure.whose_id, "day": day}
+    key["scope_key"] = scope.pk if scope else None
+    new = Reading.of(figure.value, figure.qualifier, **key)
+    span = Reading(value=low or 0, low=low, high=high, **key)
+    verdict = compare([new, span])
+    if verdict.kind != Kind.DIFFER:
+        return None
+    where = f" in {scope.label}" if scope else ""
+    return (
+        f"“{figure.raw}” ({new.what}{where}) is outside the published range {range_text(low, high)}: "
+        f"{verdict.distance:,} between the nearest bounds."
+    )
+
+
+def alerts_raise(*, story: Story, revision: StoryRevision, candidates: list[Candidate]) -> list[Alert]:
+    """Raise the alerts the new words call for (none twice); returns those raised now."""
+    disputes = [m["id"] for c in candidates if (m := _top(c.dispute_matches, DISPUTE_CONFIDENCE))]
+    published = _published_figures(disputes) if disputes else {}
+    active = set(Dispute.objects.active().filter(pk__in=disputes).values_list("pk", flat=True))
+    alerts: list[Alert] = []
+
+    def alert(candidate: Candidate, kind: str, detail: str, **subject) -> None:
+        alerts.append(
+            Alert(
+                kind=kind,
+                story=story,
+                revision=revision,
+                start=candidate.start,
+                end=candidate.end,
+                quote=candidate.quote,
+                words_key=candidate.fingerprint,
+                speaker_id=candidate.actor_id if _speaker_known(candidate) else None,
+                detail=detail,
+                **subject,
+            )
+        )
+
+    for candidate in candidates:
+        top = _top(candidate.dispute_matches, DISPUTE_CONFIDENCE)
+        if top and top["id"] in published:
+            for figure in candidate.figures:
+                why = figure_outside(figure, published[top["id"]], story.published_on)
+                if why:
+                    alert(candidate, Alert.Kind.FIGURE, why, dispute_id=top["id"])
+                    break
+        if candidate.kind == "denial" and top and top["id"] in active and _speaker_known(candidate):
+            who = candidate.actor_name or candidate.speaker
+            alert(candidate, Alert.Kind.DENIAL, f"{who} denies a claim in “{top['label']}”.", dispute_id=top["id"])
+        statement = _top(candidate.statement_matches, STATEMENT_CONFIDENCE)
+        if statement and _speaker_known(candidate):
+            known = Statement.objects.filter(pk=statement["id"], speaker_id=candidate.actor_id).first()
+            if known is not None and not Claim.objects.filter(statement=known, story=story).exists():
+                detail = f"A new version of {candidate.actor_name}'s statement “{statement['label']}”."
+                alert(candidate, Alert.Kind.VERSION, detail, statement=known)
+    # the same words and dispute (or statement) already alerted: nothing (the unique indexes)
+    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+    return alerts

@@ -1,0 +1,145 @@
+"""Alerts: new copy that contradicts the desk (a figure outside a published range, a new version
+of a known statement, a denial by a known speaker), raised by the assistant's reading of a new
+revision, once per words and dispute; and nothing when the comparison is not positive."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from claims import services
+from claims.models import Actor, Alert, ClaimDispute, Dispute, Figure, Scope, Side, Statement
+from sources.services import story_import
+from tests.factories import ActorFactory, OutletFactory
+from tests.jobs import run_jobs_here
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2025, 3, 14)
+# Two invented conflicts: Kestria and Valmora (the shelling of Dovro), Ostrel and Brevia.
+FIRST = (
+    "DOVRO, March 14 (Wire) - Kestria's health ministry said 12 civilians were killed in the shelling of "
+    "Dovro on Friday.\n\n"
+    "Osric Valendar said Valmoran forces had not fired a single shell at Dovro.\n"
+)
+
+
+def _import(text: str, day: date = DAY, outlet=None):
+    story = story_import(outlet=outlet or OutletFactory(), text=text, headline="Dovro", published_on=day).story
+    run_jobs_here()
+    return story
+
+
+@pytest.fixture
+def desk(seeded, editor):
+    kestria = Side.objects.create(key="kestria", name="Kestria", kind=Side.Kind.PARTY)
+    valmora = Side.objects.create(key="valmora", name="Valmora", kind=Side.Kind.PARTY)
+    ministry = ActorFactory(
+        name="Kestrian Ministry of Health", side=kestria, kind=Actor.Kind.GOVERNMENT_BODY,
+        aliases=["Kestria's health ministry"],
+    )  # fmt: skip
+    valendar = ActorFactory(name="Osric Valendar", side=valmora, kind=Actor.Kind.PERSON)
+    scope = Scope.objects.create(label="The shelling of Dovro, 14 March 2025", kind=Scope.Kind.EVENT, place="Dovro")
+    dispute = services.dispute_create(
+        title="How many civilians were killed in the shelling of Dovro?",
+        kind=Dispute.Kind.CASUALTY_COUNT, place="Dovro", event_start=DAY, event_end=DAY, author=editor,
+    )  # fmt: skip
+    statement = Statement.objects.create(speaker=valendar, said_on=DAY, description="Valendar on Dovro")
+    story = _import(FIRST)
+    toll = services.claim_log(
+        story=story, author=editor, speaker=ministry,
+        quote="Kestria's health ministry said 12 civilians were killed in the shelling of Dovro on Friday.",
+        disputes=[services.DisputeLink(dispute=dispute, stance=ClaimDispute.Stance.ASSERTS)],
+        figures=[services.FigureInput(
+            measure=Figure.Measure.KILLED, value=12, counted=Figure.Counted.CIVILIANS, whose=kestria, scope=scope,
+            raw="12 civilians", as_of=DAY,
+        )],
+    )  # fmt: skip
+    denial = services.claim_log(
+        story=story, author=editor, speaker=valendar, statement=statement,
+        quote="Osric Valendar said Valmoran forces had not fired a single shell at Dovro.",
+        disputes=[services.DisputeLink(dispute=dispute, stance=ClaimDispute.Stance.DENIES)],
+    )  # fmt: skip
+    for claim in (toll, denial):
+        services.claim_publish(claim=claim, expected_version=claim.version)
+    services.dispute_publish(dispute=dispute, expected_version=dispute.version)
+    return {"dispute": dispute, "statement": statement, "valendar": valendar, "ministry": ministry, "kestria": kestria}
+
+
+NEXT_DAY = date(2025, 3, 15)
+HIGHER = "The shelling of Dovro on Friday killed 27 civilians, Kestria's health ministry said on Saturday.\n"
+
+
+def _alerts(story) -> list[tuple[str, int | None, int | None]]:
+    return sorted(Alert.objects.filter(story=story).values_list("kind", "dispute_id", "statement_id"))
+
+
+def test_a_figure_outside_the_published_range_raises_an_alert(desk):
+    story = _import(HIGHER, NEXT_DAY)
+    alert = Alert.objects.get(story=story)
+    assert (alert.kind, alert.dispute, alert.speaker) == (Alert.Kind.FIGURE, desk["dispute"], desk["ministry"])
+    assert story.current_revision.body[alert.start : alert.end] == alert.quote
+    assert "27 civilians" in alert.detail and "outside the published range 12" in alert.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The shelling of Dovro on Friday killed 12 civilians, Kestria's health ministry said on Saturday.\n",
+        "The shelling of Dovro on Friday killed at least 10 civilians, Kestria's health ministry said.\n",
+        "The shelling of Dovro on Friday killed 27 Valmoran soldiers, Valmora's army said on Saturday.\n",
+    ],
+    ids=["same figure", "a range that overlaps", "another whose and measure"],
+)
+def test_a_figure_inside_the_range_or_not_comparable_raises_nothing(desk, text):
+    story = _import(text, NEXT_DAY)
+    assert not Alert.objects.filter(story=story, kind=Alert.Kind.FIGURE).exists()
+
+
+def test_an_unpublished_dispute_is_not_compared(desk):
+    dispute = desk["dispute"]
+    services.dispute_publish(dispute=dispute, expected_version=dispute.version, publish=False)
+    story = _import(HIGHER, NEXT_DAY)
+    assert not Alert.objects.filter(story=story, kind=Alert.Kind.FIGURE).exists()
+
+
+def test_a_denial_by_a_known_speaker_raises_an_alert_and_one_by_an_unknown_one_does_not(desk):
+    known = _import("Osric Valendar denied that Valmoran forces had shelled Dovro.\n", NEXT_DAY)
+    denial = Alert.objects.get(story=known, kind=Alert.Kind.DENIAL)
+    assert (denial.dispute, denial.speaker) == (desk["dispute"], desk["valendar"])
+    unknown = _import("Tamsin Orel denied that Valmoran forces had shelled Dovro.\n", NEXT_DAY)
+    assert not Alert.objects.filter(story=unknown).exists()
+
+
+def test_a_new_version_of_a_known_statement_raises_an_alert(desk):
+    text = "Valendar said Valmoran forces had not fired a single shell at Dovro, calling the reports lies.\n"
+    story = _import(text, NEXT_DAY)
+    version = Alert.objects.get(story=story, kind=Alert.Kind.VERSION)
+    assert (version.statement, version.speaker, version.dispute) == (desk["statement"], desk["valendar"], None)
+
+
+def test_another_war_raises_nothing(desk):
+    text = (
+        "KARSK, May 2 (Wire) - Brevian officials said 40 civilians were killed in the shelling of Karsk, "
+        "and Ostrel's defence minister Ilse Varga denied that Ostrelian troops had fired on the town.\n"
+    )
+    story = _import(text, date(2025, 5, 2))
+    assert not Alert.objects.filter(story=story).exists()
+
+
+def test_the_same_words_and_dispute_alert_once(desk):
+    outlet = OutletFactory()
+    url = "https://wire.example/dovro"
+    first = story_import(outlet=outlet, text=HIGHER, headline="Dovro", url=url, published_on=NEXT_DAY).story
+    run_jobs_here()
+    before = _alerts(first)
+    assert before == [(Alert.Kind.FIGURE, desk["dispute"].pk, None)]
+    revised = HIGHER + "\nRescue teams were still searching the rubble.\n"
+    result = story_import(outlet=outlet, text=revised, headline="Dovro", url=url, published_on=NEXT_DAY)
+    run_jobs_here()
+    assert result.outcome == "new revision" and _alerts(first) == before
+    from claims.extraction.readings import story_read
+
+    story_read(first)
+    assert _alerts(first) == before
