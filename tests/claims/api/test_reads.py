@@ -358,3 +358,20 @@ def test_the_claim_list_is_lean_and_expand_brings_back_the_nested_lists_of_the_d
 
     only_figures = api.get("/api/v1/claims/", {"page_size": 200, "expand": "figures"}).json()["results"]
     assert all("figures" in claim and "reviews" not in claim for claim in only_figures)
+
+
+def test_links_built_from_route_templates_are_the_urls_reverse_gives(api, seeded):
+    from django.urls import reverse
+
+    def url(name, public_id):
+        return "http://testserver" + reverse(name, args=[public_id])
+
+    for claim in api.get("/api/v1/claims/", {"page_size": 200}).json()["results"]:
+        assert claim["url"] == url("api:claim-detail", claim["id"])
+        assert claim["public_url"] == url("public:claim", claim["id"])
+        assert claim["story"]["url"] == url("api:story-detail", claim["story"]["id"])
+        assert claim["story"]["outlet"]["url"] == url("api:outlet-detail", claim["story"]["outlet"]["id"])
+        if claim["speaker"]:
+            assert claim["speaker"]["url"] == url("api:actor-detail", claim["speaker"]["id"])
+        for placed in claim["disputes"]:
+            assert placed["url"] == url("api:dispute-detail", placed["id"])
