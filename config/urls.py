@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from claims.api.urls import routes as claims_routes
 from claims.api.urls import urlpatterns as claims_api_paths
+from ingest.api import urlpatterns as ingest_api_paths
 from partners.api import urlpatterns as partner_api_paths
 
 # The one API router: every resource under /api/v1/, named "api:<basename>-detail" and so on.
@@ -21,10 +22,11 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/v1/", include(([*claims_api_paths, *partner_api_paths, *router.urls], "api"))),
+    path("api/v1/", include(([*claims_api_paths, *partner_api_paths, *ingest_api_paths, *router.urls], "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("public/", include("public.urls")),
+    path("", include("ingest.views")),
     path("", include("claims.urls")),
 ]
 

@@ -14,6 +14,7 @@ middleware every worker runs (added by :func:`on_app_ready`, named in
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from typing import Any
 
@@ -74,17 +75,34 @@ def job_retry(job_id: int) -> bool:
 def worker_run_until_idle(*, queues: list[str] | None = None, concurrency: int = 1) -> None:
     """Run one real worker in this process until no job is left to do (procrastinate's
     ``wait=False``), on its own connection as ``manage.py procrastinate worker`` does: it sees
-    committed jobs only. For tests, benchmarks and commands that need the queue drained."""
-    with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-        worker_app.run_worker(
-            queues=queues,
-            wait=False,
-            concurrency=concurrency,
-            install_signal_handlers=False,
-            listen_notify=False,
-            # the worker's threads end with it: their database connections must not outlive them
-            task_middleware=[*worker_app.worker_defaults.get("task_middleware", []), _close_connections],
-        )
+    committed jobs only. For tests, benchmarks and commands that need the queue drained.
+
+    The worker runs its event loop in a thread of its own, so this works from code that already
+    runs one (Playwright's sync API does)."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
+                worker_app.run_worker(
+                    queues=queues,
+                    wait=False,
+                    concurrency=concurrency,
+                    install_signal_handlers=False,
+                    listen_notify=False,
+                    # the worker's threads end with it: their database connections must not outlive them
+                    task_middleware=[*worker_app.worker_defaults.get("task_middleware", []), _close_connections],
+                )
+        except BaseException as error:  # re-raised in the caller's thread
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="procrastinate-worker")
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
 
 
 def _close_connections(call_next: Any, context: Any, worker: Any) -> Any:

@@ -26,6 +26,8 @@ from claims.merging import actor_merge
 from claims.models import Annotation, Claim, Dispute, Figure, Review
 from claims.views.reviews import ReviewForm
 from claims.views.search import SearchForm
+from ingest.forms import FeedForm, LinkImportForm
+from ingest.models import Feed
 from sources.forms import StoryImportForm
 from sources.models import Story
 from tests.claims.views.helpers import PASHINIAN_STORY, log_data
@@ -61,7 +63,7 @@ EVERYWHERE = [label for label in NASTY if label not in {"negative", "float", "bl
 
 FORMS = [
     ClaimLogForm, ClaimEditForm, FigureForm, RestoreForm, AnnotationForm, ReviewForm, SearchForm, StoryImportForm,
-    StoryFilterForm, DisputeFilterForm,
+    StoryFilterForm, DisputeFilterForm, FeedForm, LinkImportForm,
 ]  # fmt: skip
 # Parameters views read straight from the request, and the figure formset's management fields.
 RAW_NAMES = [
@@ -98,7 +100,7 @@ def fingerprint() -> dict[str, tuple[int, int]]:
     """Row count and an order-free hash of every row of the desk's tables (history included)."""
     tables = sorted(
         model._meta.db_table
-        for label in ("sources", "claims", "partners")
+        for label in ("sources", "claims", "partners", "ingest")
         for model in apps.get_app_config(label).get_models()
         if not model._meta.proxy and model._meta.managed
     )
@@ -127,7 +129,9 @@ def path_args(everyone) -> dict[str, dict[str, object]]:
     merge = actor_merge(survivor=ActorFactory(), duplicate=ActorFactory(), user=everyone)
     figure = Figure.objects.filter(claim__in=Claim.objects.visible()).order_by("pk").first()
     story = claim.story
+    feed = Feed.objects.create(outlet=story.outlet, url="https://feeds.example.org/rss", created_by=everyone)
     by_prefix = {
+        "ingest:feed_": {"pk": feed.pk},
         "claims:claim_": {"pk": claim.pk},
         "claims:note_": {"pk": note.pk},
         "claims:dispute_": {"pk": dispute.pk, "fmt": "csv"},
