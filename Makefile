@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: venv demo serve seed test test-fast fuzz soak lint format migrate backup screenshots benchmark benchmark-scale evaluate clean-db
+.PHONY: venv demo serve worker seed test test-fast fuzz soak lint format migrate backup screenshots benchmark benchmark-scale benchmark-ingest evaluate clean-db
 
 # The virtual environment is built from the lock file alone, and rebuilt when the lock changes.
 $(STAMP): requirements.lock
@@ -29,7 +29,16 @@ demo: export CLAIMDESK_DEMO = 1
 demo: seed
 	$(MANAGE) demo_users
 	@echo "The desk: http://127.0.0.1:8000/  (log in as editor, factchecker, viewer or admin; password: demo)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@# One worker beside the web server (it reads new stories, polls feeds, imports links and drops);
+	@# whatever ends the server (Ctrl-C, SIGTERM, the terminal closing) stops the worker too.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM HUP; \
+	CLAIMDESK_FETCH_ALLOW_PRIVATE=1 $(MANAGE) procrastinate worker & worker=$$!; \
+	CLAIMDESK_FETCH_ALLOW_PRIVATE=1 $(MANAGE) runserver 127.0.0.1:8000
+
+# One background worker: the assistant's readings, feed polls, link imports, the drop folder.
+# Run as many as needed, on as many machines, against the same database (README: "Workers").
+worker: migrate
+	$(MANAGE) procrastinate worker
 
 serve: migrate
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -81,6 +90,14 @@ benchmark: venv
 # adds a 1M-claim archive (its generation alone takes long).
 benchmark-scale: venv
 	$(BIN)/python -m scripts.benchmark_scale $(SCALE_ARGS)
+
+# A local feed of 1,000 items through fetch, extract, import and the assistant, with one worker
+# then two (separate processes), on its own embedded database in var/bench-ingest/; medians into
+# docs/performance.md. INGEST_ARGS adds flags (--runs 1, --items 200...).
+benchmark-ingest: export CLAIMDESK_PGDATA = $(CURDIR)/var/bench-ingest
+benchmark-ingest: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) benchmark_ingest $(INGEST_ARGS)
 
 evaluate: venv
 	$(MANAGE) evaluate_assistant
