@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from procrastinate import exceptions as procrastinate_exceptions
 from procrastinate.contrib.django import app
@@ -40,7 +41,10 @@ def feed_poll_defer(feed: Feed) -> bool:
     """Queue a poll of ``feed`` now; False when one is already waiting."""
     lock = feed_lock(feed.pk)
     try:
-        feed_poll_job.configure(lock=lock, queueing_lock=lock).defer(feed_id=feed.pk)
+        # a savepoint: the refused insert (the queueing lock's unique index) must not abort the
+        # transaction this runs in
+        with transaction.atomic():
+            feed_poll_job.configure(lock=lock, queueing_lock=lock).defer(feed_id=feed.pk)
     except procrastinate_exceptions.AlreadyEnqueued:
         return False
     return True

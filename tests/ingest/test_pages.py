@@ -138,3 +138,13 @@ def test_a_link_page_of_another_editor_is_not_shown(client, editor):
     LinkImport.objects.create(url="https://example.org/theirs", outlet=OutletFactory(), requested_by=other)
     client.force_login(editor)
     assert "example.org/theirs" not in text_of(client.get(reverse("ingest:link_import")))
+
+
+def test_read_now_twice_queues_one_read_and_says_so(client, editor):
+    feed = Feed.objects.create(outlet=OutletFactory(), url="https://example.org/rss", created_by=editor)
+    client.force_login(editor)
+    url = reverse("ingest:feed_poll_now", args=[feed.pk])
+    assert client.post(url).status_code == 302
+    again = client.post(url, follow=True)
+    assert "already waiting to be read" in text_of(again)
+    assert Feed.objects.filter(pk=feed.pk).exists()  # the transaction goes on after the refused queueing
