@@ -21,11 +21,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
 from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate, FigureSuggestion
 from claims.extraction.speakers import MIN_CONFIDENCE
 from claims.figures import Kind, Reading, compare, compared_bounds, figure_day, range_text
-from claims.models import Alert, Claim, ClaimDispute, Dispute, Figure, Scope, Statement
-from sources.models import Story, StoryRevision
+from claims.models import Actor, Alert, AlertSeen, Claim, ClaimDispute, Dispute, Figure, Follow, Scope, Statement
+from core.errors import DomainError
+from core.versioning import save_versioned
+from sources.models import Outlet, Story, StoryRevision
 
 
 def _speaker_known(candidate: Candidate) -> bool:
@@ -136,3 +143,42 @@ def alerts_raise(*, story: Story, revision: StoryRevision, candidates: list[Cand
     # the same words and dispute (or statement) already alerted: nothing (the unique indexes)
     Alert.objects.bulk_create(alerts, ignore_conflicts=True)
     return alerts
+
+
+# --- What editors do with alerts ---------------------------------------------------------------
+FOLLOWABLE = {"dispute": Dispute, "actor": Actor, "outlet": Outlet}
+
+
+def follow_set(*, user: AbstractBaseUser, target: Model, follow: bool = True) -> bool:
+    """Follow (or stop following) a dispute, an actor or an outlet; returns whether ``user`` now
+    follows it. Asking twice changes nothing."""
+    field = next(name for name, model in FOLLOWABLE.items() if isinstance(target, model))
+    with transaction.atomic():
+        if follow:
+            Follow.objects.get_or_create(user=user, **{field: target})
+        else:
+            Follow.objects.filter(user=user, **{field: target}).delete()
+    return follow
+
+
+def follows(user: AbstractBaseUser, target: Model) -> bool:
+    field = next(name for name, model in FOLLOWABLE.items() if isinstance(target, model))
+    return Follow.objects.filter(user=user, **{field: target}).exists()
+
+
+def alert_seen(*, alert: Alert, user: AbstractBaseUser) -> None:
+    """``user`` has seen the alert (once; seeing it again changes nothing)."""
+    AlertSeen.objects.get_or_create(alert=alert, user=user)
+
+
+@transaction.atomic
+def alert_resolve(*, alert: Alert, expected_version: int, user: AbstractBaseUser, resolve: bool = True) -> Alert:
+    """Resolve the alert (who and when, with history), or reopen it; a stale version: EditConflict."""
+    if resolve == (alert.resolved_at is not None) and alert.version == expected_version:
+        raise DomainError("This alert is already resolved." if resolve else "This alert is not resolved.")
+    alert.resolved_at = timezone.now() if resolve else None
+    alert.resolved_by = user if resolve else None
+    save_versioned(alert, expected_version=expected_version, fields=["resolved_at", "resolved_by"])
+    if resolve:
+        alert_seen(alert=alert, user=user)
+    return alert

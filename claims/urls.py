@@ -1,6 +1,7 @@
 """The desk's pages. Each views module owns its URL patterns; they are all mounted here."""
 
 from claims.views import (
+    alerts,
     claim_corrections,
     claim_edit,
     claim_pages,
@@ -25,6 +26,7 @@ app_name = "claims"
 urlpatterns = [
     *desk.urlpatterns,
     *inbox.urlpatterns,
+    *alerts.urlpatterns,
     *story_import.urlpatterns,
     *revisions.urlpatterns,
     *stories.urlpatterns,

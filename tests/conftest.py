@@ -4,6 +4,7 @@ otherwise a throwaway embedded server started for the run (see config/embedded_d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -27,7 +28,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if DATASET.exists():
             call_command("load_seeds", verbosity=0)
-            worker_run_until_idle()  # the assistant reads the seed stories, as a worker would
+            # the assistant reads the seed stories, as a worker would; in a thread of its own, since
+            # the worker runs an event loop and a browser test's Playwright may hold this thread's
+            with ThreadPoolExecutor(1) as thread:
+                thread.submit(worker_run_until_idle).result()
 
 
 @pytest.fixture(autouse=True)

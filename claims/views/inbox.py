@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from claims.forms_inbox import DisputeFilterForm, StoryFilterForm
 from claims.models import Claim, Dispute, StoryReading
+from claims.views.alerts import inbox_alerts
 from core.keyset import BadCursor, Key, keyset_page, parse_date_value, parse_datetime_value
 from core.search import search_query
 from sources.models import STORY_NEWEST, Story
@@ -77,10 +78,12 @@ def inbox_stories(data: dict) -> QuerySet[Story]:
     )
 
 
-def _list_page(request: HttpRequest, form, source, keys, *, salt: str, template: str, name: str) -> HttpResponse:
+def _list_page(
+    request: HttpRequest, form, source, keys, *, salt: str, template: str, name: str, extra: dict | None = None
+) -> HttpResponse:
     """A filtered keyset list: the whole page, or (htmx) just its rows. Bad filters answer 422 with
     the form's messages; a page link the list did not hand out answers 400."""
-    context: dict = {"form": form, "page": None, "error": ""}
+    context: dict = {"form": form, "page": None, "error": "", **(extra or {})}
     status = 200
     if not form.is_valid():
         status = 422
@@ -100,7 +103,8 @@ def _list_page(request: HttpRequest, form, source, keys, *, salt: str, template:
 @permission_required(["sources.view_story", "claims.view_claim"], raise_exception=True)
 def story_list(request: HttpRequest) -> HttpResponse:
     """The inbox: stories newest first (undated last), with their revisions, claims, suggestions
-    waiting and flags, filtered by outlet, dates, language, headline words and what needs work."""
+    waiting and flags, filtered by outlet, dates, language, headline words and what needs work;
+    above them, the newest unresolved alerts on what the editor follows."""
     return _list_page(
         request,
         StoryFilterForm(request.GET),
@@ -109,6 +113,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
         salt="stories",
         template="claims/story_list.html",
         name="story",
+        extra={"alerts": inbox_alerts(request.user)},
     )
 
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import requests
+from django.urls import reverse
 
 from claims import services
 from claims.models import Actor, Alert, ClaimDispute, Dispute, Figure, Scope, Side, Statement
 from sources.services import story_import
 from tests.factories import ActorFactory, OutletFactory
 from tests.jobs import run_jobs_here
+from tests.live_api import LiveApi
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +146,85 @@ def test_the_same_words_and_dispute_alert_once(desk):
 
     story_read(first)
     assert _alerts(first) == before
+
+
+# --- Follows, the inbox, one alert, resolving -----------------------------------------------------
+def test_an_editor_who_follows_the_dispute_sees_the_alert_in_the_inbox_and_resolves_it(client, desk, editor, viewer):
+    dispute = desk["dispute"]
+    client.force_login(editor)
+    button = client.post(
+        reverse("claims:follow"), {"kind": "dispute", "id": dispute.pk, "follow": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert button.status_code == 200 and "Following" in button.content.decode()
+    assert "Following" in client.get(reverse("claims:dispute_detail", args=[dispute.pk])).content.decode()
+    story = _import(HIGHER, NEXT_DAY)
+    alert = Alert.objects.get(story=story)
+
+    inbox = client.get(reverse("claims:story_list")).content.decode()
+    assert f'id="alert-{alert.pk}"' in inbox and "New" in inbox
+    client.force_login(viewer)  # follows nothing
+    assert f'id="alert-{alert.pk}"' not in client.get(reverse("claims:story_list")).content.decode()
+
+    client.force_login(editor)
+    page = client.get(alert.get_absolute_url()).content.decode()
+    assert "<mark>The shelling of Dovro on Friday killed 27 civilians" in page and dispute.title in page
+    assert client.post(reverse("claims:alert_seen", args=[alert.pk])).status_code == 302
+    resolve = reverse("claims:alert_resolve", args=[alert.pk])
+    stale = client.post(resolve, {"version": alert.version + 1, "resolve": "1"})
+    assert stale.status_code == 409
+    done = client.post(resolve, {"version": alert.version, "resolve": "1"})
+    assert done.status_code == 302
+    alert.refresh_from_db()
+    assert alert.resolved_by == editor and alert.resolved_at is not None
+    assert alert.events.count() >= 2  # raised, resolved: its history
+    assert f'id="alert-{alert.pk}"' not in client.get(reverse("claims:story_list")).content.decode()
+    assert f'id="alert-{alert.pk}"' in client.get(reverse("claims:alert_list") + "?show=all").content.decode()
+
+
+def test_following_an_actor_or_an_outlet_shows_their_alerts(client, desk, editor):
+    outlet = OutletFactory()
+    client.force_login(editor)
+    client.post(reverse("claims:follow"), {"kind": "actor", "id": desk["valendar"].pk, "follow": "1"})
+    client.post(reverse("claims:follow"), {"kind": "outlet", "id": outlet.pk, "follow": "1"})
+    by_actor = _import("Osric Valendar denied that Valmoran forces had shelled Dovro.\n", NEXT_DAY)
+    by_outlet = _import(HIGHER, NEXT_DAY, outlet=outlet)
+    listed = client.get(reverse("claims:alert_list")).content.decode()
+    for story in (by_actor, by_outlet):
+        assert f'id="alert-{Alert.objects.filter(story=story).first().pk}"' in listed
+    client.post(reverse("claims:follow"), {"kind": "outlet", "id": outlet.pk, "follow": "0"})
+    assert (
+        f'id="alert-{Alert.objects.get(story=by_outlet).pk}"'
+        not in client.get(reverse("claims:alert_list")).content.decode()
+    )
+
+
+def test_bad_follow_and_resolve_requests_are_refused(client, desk, editor):
+    client.force_login(editor)
+    assert client.post(reverse("claims:follow"), {"kind": "claim", "id": 1, "follow": "1"}).status_code == 422
+    story = _import(HIGHER, NEXT_DAY)
+    alert = Alert.objects.get(story=story)
+    assert client.post(reverse("claims:alert_resolve", args=[alert.pk]), {"resolve": "1"}).status_code == 422
+    assert Alert.objects.get(pk=alert.pk).resolved_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alerts_never_leave_the_desk(live_server, desk, partner_key):
+    story = _import(HIGHER, NEXT_DAY)
+    marker = "ALERT-MARKER-8e1f"
+    Alert.objects.filter(story=story).update(detail=marker)
+    api = LiveApi(live_server.url, partner_key)
+    resources = api.get("/api/v1/").json()
+    seen = 0
+    for url in resources.values():
+        response = api.get(url)
+        assert marker not in response.text and "alert" not in response.text.lower(), url
+        seen += 1
+    assert seen >= 5
+    assert desk["dispute"].title in api.get("/api/v1/disputes/").text  # the crawl sees what is published
+    assert api.get("/api/v1/alerts/").status_code == 404
+    public = requests.get(f"{live_server.url}/public/disputes/{desk['dispute'].public_id}/", timeout=30)
+    assert public.status_code == 200 and marker not in public.text
+    anonymous = requests.get(
+        f"{live_server.url}{reverse('claims:alert_detail', args=[Alert.objects.get(story=story).pk])}", timeout=30
+    )
+    assert marker not in anonymous.text

@@ -23,7 +23,7 @@ from claims import roles, services
 from claims.forms import AnnotationForm, ClaimEditForm, ClaimLogForm, FigureEditForm, FigureForm, RestoreForm
 from claims.forms_inbox import DisputeFilterForm, StoryFilterForm
 from claims.merging import actor_merge
-from claims.models import Annotation, Claim, Dispute, Figure, Review
+from claims.models import Alert, Annotation, Claim, Dispute, Figure, Review
 from claims.views.reviews import ReviewForm
 from claims.views.search import SearchForm
 from ingest.forms import FeedForm, LinkImportForm
@@ -130,6 +130,10 @@ def path_args(everyone) -> dict[str, dict[str, object]]:
     figure = Figure.objects.filter(claim__in=Claim.objects.visible()).order_by("pk").first()
     story = claim.story
     feed = Feed.objects.create(outlet=story.outlet, url="https://feeds.example.org/rss", created_by=everyone)
+    alert = Alert.objects.create(
+        kind=Alert.Kind.DENIAL, story=story, revision=story.current_revision, start=0, end=5,
+        quote=story.current_revision.body[:5], words_key="a" * 64, dispute=dispute, detail="A denial",
+    )  # fmt: skip
     by_prefix = {
         "ingest:feed_": {"pk": feed.pk},
         "claims:claim_": {"pk": claim.pk},
@@ -141,6 +145,7 @@ def path_args(everyone) -> dict[str, dict[str, object]]:
         "claims:story_": {"pk": story.pk},
         "claims:suggestion_": {"pk": story.pk},
         "claims:merge_": {"pk": merge.pk},
+        "claims:alert_": {"pk": alert.pk},
         "claims:claim_figure_": {"pk": figure.claim_id, "figure_pk": figure.pk},
         "claims:claim_placement_": {"pk": claim.pk, "dispute_pk": dispute.pk},
         "claims:claim_reanchor": {"pk": story.pk, "claim_pk": claim.pk},
