@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Q
-from django.db.models.functions import Greatest
 from django.urls import reverse_lazy
 
 from claims.figures import MAX_FIGURE, figure_range_error
 from claims.models import Actor, ActorAlias, Claim, ClaimDispute, Dispute, Figure, Scope, Side, Statement
+from claims.models.actors import find_speakers
 from claims.services import CLAIM_EDITABLE_FIELDS
 from core.numbers import whole_number
 from core.text import fold_in_database
@@ -30,42 +27,6 @@ _WORDS_ONLY = re.compile(r"[\w' -]{3,}")
 
 
 # --- Speakers ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpeakerMatch:
-    actor: Actor
-    matched: str  # the alias or name that matched what was typed
-
-
-def find_speakers(text: str, *, limit: int = 8) -> list[SpeakerMatch]:
-    """Actors whose name or an alias resembles ``text``: "Pashinian" finds Nikol Pashinyan.
-
-    Trigram similarity over the folded aliases (the ``%`` and ``%>`` operators, which use the
-    alias trigram index), plus substring matches so that a prefix like "Haj" works too.
-    """
-    term = fold_in_database(text)
-    if len(term) < 2:
-        return []
-    aliases = (
-        ActorAlias.objects.filter(actor__merged_into__isnull=True)
-        .filter(
-            Q(normalized__trigram_similar=term)
-            | Q(normalized__trigram_word_similar=term)
-            | Q(normalized__contains=term)
-        )
-        .annotate(score=Greatest(TrigramSimilarity("normalized", term), TrigramWordSimilarity(term, "normalized")))
-        .select_related("actor__side")
-        .order_by("-score", "alias")[: limit * 4]
-    )
-    found: dict[int, SpeakerMatch] = {}
-    exact = [a for a in aliases if a.normalized == term]
-    for alias in [*exact, *aliases]:
-        if alias.actor_id not in found:
-            found[alias.actor_id] = SpeakerMatch(actor=alias.actor, matched=alias.alias)
-        if len(found) >= limit:
-            break
-    return list(found.values())
 
 
 def resolve_speaker(text: str) -> Actor:
@@ -436,3 +397,40 @@ class PlacementAddForm(PlacementForm):
             choices.append(("All disputes, newest activity first", [(str(d.pk), d.title) for d in others]))
         self.fields["dispute"].choices = choices
         self.order_fields(["dispute", "stance", "blames"])
+
+
+class ActorCreateForm(forms.Form):
+    """A speaker the desk does not know yet, created inline (``claims.services.actor_create``):
+    from an accepted suggestion whose speaker is a proposed new actor, or from the log form."""
+
+    name = forms.CharField(label="Name", max_length=300, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose…"), *Actor.Kind.choices], required=False)
+    side = forms.ModelChoiceField(
+        label="Side",
+        queryset=Side.objects.all(),
+        required=False,
+        empty_label="None or not known",
+        error_messages={"invalid_choice": "That side is not on the desk (any more): choose another."},
+    )
+    title = forms.CharField(label="Title or role", max_length=300, required=False)
+    alias = forms.CharField(
+        label="Written in the story as", max_length=300, required=False, help_text="Kept as an alias."
+    )
+    not_a_duplicate = forms.BooleanField(label="It is a different actor from those named", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matches: list = []  # actors it may duplicate (claims.models.actors.actors_like): "Did you mean …"
+        self.checked = False  # whether the duplicate check ran for the name shown
+
+    @classmethod
+    def proposed(cls, proposal: dict[str, Any], written: str, **kwargs: Any) -> ActorCreateForm:
+        """Unbound, filled with the assistant's proposed new actor; the words as written as the alias."""
+        initial = {
+            "name": proposal.get("name") or written,
+            "kind": proposal.get("kind") or "",
+            "side": proposal.get("side_id"),
+            "title": proposal.get("title") or "",
+            "alias": written,
+        }
+        return cls(initial=initial, **kwargs)

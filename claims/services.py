@@ -19,6 +19,7 @@ from claims.figures import figure_bounds, figure_range_error
 from claims.models import (
     Actor,
     ActorAlias,
+    ActorRole,
     Annotation,
     Claim,
     ClaimDispute,
@@ -30,10 +31,12 @@ from claims.models import (
     Side,
     Statement,
 )
+from claims.models.actors import actors_like
 from core.errors import DomainError
 from core.text import Fold
 from core.versioning import save_versioned
 from sources.models import Outlet, Story, StoryRevision
+from sources.services import PossibleDuplicate
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class DisputeLink:
     blames: Side | None = None
 
 
+MAX_NAME = 300  # Actor.name, ActorAlias.alias and ActorRole.title
+
+
 def check_choice(value: str, choices: type, field: str) -> None:
     if value not in choices.values:
         raise DomainError(f"{value!r} is not a valid {field}.", field=field)
@@ -69,6 +75,51 @@ def actor_alias_add(*, actor: Actor, alias: str) -> ActorAlias:
         raise DomainError("The alias is empty.", field="alias")
     same = ActorAlias.objects.filter(actor=actor, normalized=Fold(Value(alias))).first()
     return same or ActorAlias.objects.create(actor=actor, alias=alias)
+
+
+@transaction.atomic
+def actor_create(
+    *,
+    name: str,
+    kind: str,
+    side: Side | None = None,
+    title: str = "",
+    aliases: Sequence[str] = (),
+    not_a_duplicate: bool = False,
+) -> Actor:
+    """Add a speaker the desk does not know yet: the actor, its name and ``aliases`` (the words as
+    the story wrote them) as aliases, and ``title`` as a role (undated). Its history is kept like
+    every edit's (pghistory, with the request's user).
+
+    Unless ``not_a_duplicate`` says the editor has seen them, actors the name or an alias may
+    mean (the same name or alias folded, or a trigram-close alias: ``actors_like``) are offered
+    first: ``PossibleDuplicate`` names them and nothing is written.
+    """
+    name = " ".join(name.split())
+    title = " ".join(title.split())
+    aliases = [" ".join(a.split()) for a in aliases if a and a.strip()]
+    if not name:
+        raise DomainError("Give the actor a name.", field="name")
+    if kind not in Actor.Kind.values:
+        raise DomainError(
+            "Choose what kind of actor it is: a person, an organisation or a government body.", field="kind"
+        )
+    for field, text in (("name", name), ("title", title), *(("alias", a) for a in aliases)):
+        if len(text) > MAX_NAME:
+            raise DomainError(f"That is too long for a {field}: at most {MAX_NAME} characters.", field=field)
+    if not not_a_duplicate:
+        matches = actors_like(name, *aliases)
+        if matches:
+            listed = ", ".join(match.actor.name for match in matches)
+            raise PossibleDuplicate(
+                f"Did you mean {listed}? Use one of them, or say this is a different actor.", matches=matches
+            )
+    actor = Actor.objects.create(name=name, kind=kind, side=side)
+    for alias in dict.fromkeys([name, *aliases]):
+        actor_alias_add(actor=actor, alias=alias)
+    if title:
+        ActorRole.objects.create(actor=actor, title=title)
+    return actor
 
 
 def figure_values(figure: FigureInput) -> dict[str, Any]:

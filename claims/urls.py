@@ -16,6 +16,7 @@ from claims.views import (
     reviews,
     revisions,
     search,
+    speakers,
     stories,
     story_import,
     suggestions,
@@ -42,4 +43,5 @@ urlpatterns = [
     *review_decisions.urlpatterns,
     *merges.urlpatterns,
     *suggestions.urlpatterns,
+    *speakers.urlpatterns,
 ]

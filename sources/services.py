@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -153,9 +155,10 @@ OUTLETS_LIKE_MAX = 5
 
 
 class PossibleDuplicate(DomainError):
-    """An outlet being added looks like one the desk already has; ``matches`` are those."""
+    """An outlet (or an actor: claims.services.actor_create) being added looks like one the desk
+    already has; ``matches`` are those."""
 
-    def __init__(self, message: str, *, matches: list[Outlet]):
+    def __init__(self, message: str, *, matches: Sequence[Any]):
         super().__init__(message, field="name")
         self.matches = matches
 

@@ -141,12 +141,17 @@ def claim_inputs(candidate: Candidate, story: Story, *, with_disputes: bool = Tr
 
 
 @transaction.atomic
-def suggestion_accept(*, story: Story, fingerprint: str, user: AbstractBaseUser) -> Claim:
+def suggestion_accept(*, story: Story, fingerprint: str, user: AbstractBaseUser, speaker: Actor | None = None) -> Claim:
     """Log the suggestion as a claim, everything prefilled, recorded as coming from a suggestion
-    and accepted by ``user`` (``created_by``)."""
+    and accepted by ``user`` (``created_by``). ``speaker``, when given, is the editor's choice for
+    a speaker the assistant proposed as new (an actor just created, or an existing one)."""
     story = _lock(story)
     _, candidate = _offered(story, fingerprint)
     inputs = claim_inputs(candidate, story, with_disputes=user.has_perm("claims.add_claimdispute"))
+    if speaker is not None:
+        inputs["speaker"] = speaker
+        if inputs["mode"] == Claim.Mode.OUTLET_VOICE:
+            inputs["mode"] = Claim.Mode.PARAPHRASE
     return services.claim_log(story=story, author=user, from_suggestion=True, **inputs)
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pgtrigger
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVectorField, TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from claims import visibility
 from core.history import track_history
 from core.search import search_vector
-from core.text import fold_sql
+from core.text import fold_in_database, fold_sql
 from core.versioning import Versioned
 
 
@@ -219,6 +221,57 @@ class ActorRole(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+@dataclass(frozen=True)
+class SpeakerMatch:
+    actor: Actor
+    matched: str  # the alias or name that matched what was typed
+
+
+def find_speakers(text: str, *, limit: int = 8) -> list[SpeakerMatch]:
+    """Actors whose name or an alias resembles ``text``: "Pashinian" finds Nikol Pashinyan.
+
+    Trigram similarity over the folded aliases (the ``%`` and ``%>`` operators, which use the
+    alias trigram index), plus substring matches so that a prefix like "Haj" works too.
+    """
+    term = fold_in_database(text)
+    if len(term) < 2:
+        return []
+    aliases = (
+        ActorAlias.objects.filter(actor__merged_into__isnull=True)
+        .filter(
+            Q(normalized__trigram_similar=term)
+            | Q(normalized__trigram_word_similar=term)
+            | Q(normalized__contains=term)
+        )
+        .annotate(score=Greatest(TrigramSimilarity("normalized", term), TrigramWordSimilarity(term, "normalized")))
+        .select_related("actor__side")
+        .order_by("-score", "alias")[: limit * 4]
+    )
+    found: dict[int, SpeakerMatch] = {}
+    exact = [a for a in aliases if a.normalized == term]
+    for alias in [*exact, *aliases]:
+        if alias.actor_id not in found:
+            found[alias.actor_id] = SpeakerMatch(actor=alias.actor, matched=alias.alias)
+        if len(found) >= limit:
+            break
+    return list(found.values())
+
+
+def actors_like(*texts: str, limit: int = 8) -> list[SpeakerMatch]:
+    """The actors a new actor called ``texts`` may duplicate, for "Did you mean …": those the
+    texts name exactly (``ActorQuerySet.matching``: a name or alias, folded), then those with a
+    trigram-close alias (``find_speakers``, through the alias trigram index). At most ``limit``."""
+    found: dict[int, SpeakerMatch] = {}
+    texts = tuple(dict.fromkeys(" ".join(t.split()) for t in texts if t and t.strip()))
+    for text in texts:
+        for actor in Actor.objects.active().matching(text).select_related("side")[:limit]:
+            found.setdefault(actor.pk, SpeakerMatch(actor=actor, matched=text))
+    for text in texts:
+        for match in find_speakers(text, limit=limit):
+            found.setdefault(match.actor.pk, match)
+    return list(found.values())[:limit]
 
 
 for _model in (Side, Actor, ActorAlias, ActorRole):

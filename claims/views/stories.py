@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
@@ -18,9 +19,11 @@ from claims import services
 from claims.extraction.matching import suggested_disputes
 from claims.extraction.offers import FINGERPRINT, suggestions_offered
 from claims.extraction.prefill import Prefill, candidate_prefill, selection_prefill
-from claims.forms import NEW_DISPUTE, ClaimLogForm, FigureFormSet, find_speakers, resolve_speaker
+from claims.forms import NEW_DISPUTE, ActorCreateForm, ClaimLogForm, FigureFormSet, resolve_speaker
 from claims.highlighting import highlighted_body, legend
 from claims.models import Actor, Claim, ClaimDispute, Dispute, Figure, Statement
+from claims.models.actors import find_speakers
+from claims.views.new_actors import actor_chosen_or_created, check_duplicates
 from core.errors import DomainError
 from core.keyset import BadCursor, Key, KeysetPage, keyset_page
 from core.numbers import whole_number
@@ -31,6 +34,7 @@ CLAIMS_PER_PAGE = 50
 EARLIER_MAX = 50  # claims anchored to earlier revisions listed (their story's revisions page has the rest)
 LIST_KEYS = (Key("text_at", F("start"), int), Key("row", F("id"), int))  # text order; index (revision, start)
 DISPUTE_CHOICES_LIMIT = 500
+NEW_SPEAKER = {"prefix": "new_actor", "auto_id": "log_%s"}  # the log form's "new speaker" fields
 
 
 # --- Disputes to offer when logging a claim ---------------------------------------------------
@@ -133,7 +137,12 @@ def _new_log_forms(story: Story, *, prefill: Prefill | None = None) -> tuple[Cla
         suggested.insert(0, prefill.dispute)  # the assistant's confident match is offered first
         others = [d for d in others if d.pk != prefill.dispute.pk]
     form = ClaimLogForm(initial=initial, suggested=suggested, others=others, auto_id="log_%s")
-    form.proposed_actor = prefill.proposed_actor if prefill else None
+    proposal = prefill.proposed_actor if prefill else None
+    form.new_speaker = (
+        check_duplicates(ActorCreateForm.proposed(proposal, proposal.get("name") or "", **NEW_SPEAKER))
+        if proposal
+        else ActorCreateForm(**NEW_SPEAKER)
+    )
     figure_forms = FigureFormSet(
         prefix="figures", initial=prefill.figures[: FigureFormSet.max_num] if prefill else None
     )
@@ -219,16 +228,16 @@ def claim_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not figure_forms.management_form.is_valid():
         return HttpResponse("The figures part of the form is missing or damaged.", status=422)
 
+    form.new_speaker = ActorCreateForm(request.POST, **NEW_SPEAKER)
     if "add_figure" in request.POST:
         # Another empty figure row, nothing saved. Errors stay hidden: the editor is still typing.
         data = request.POST.copy()
         data["figures-TOTAL_FORMS"] = str(min(figure_forms.total_form_count() + 1, FigureFormSet.max_num))
         figure_forms = FigureFormSet(data, prefix="figures")
-        form._errors = ErrorDict()
-        for figure_form in figure_forms.forms:
-            figure_form._errors = ErrorDict()
-        figure_forms._errors, figure_forms._non_form_errors = [], figure_forms.error_class()
+        _unchecked(form, figure_forms)
         return _render_log_form(request, story, form, figure_forms, status=200)
+    if "new_actor" in request.POST or "use_actor" in request.POST:
+        return _new_speaker(request, story, form, figure_forms)
 
     claim = None
     if form.is_valid() and figure_forms.is_valid():
@@ -247,6 +256,34 @@ def claim_log_view(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "claims/_claim_logged.html", context)
     messages.success(request, f"Claim logged: {claim}")
     return redirect(f"{story.get_absolute_url()}#claim-{claim.pk}")
+
+
+def _unchecked(form: ClaimLogForm, figure_forms: Any) -> None:
+    """Hide the log form's errors: the editor is still filling it in."""
+    form._errors = ErrorDict()
+    for figure_form in figure_forms.forms:
+        figure_form._errors = ErrorDict()
+    figure_forms._errors, figure_forms._non_form_errors = [], figure_forms.error_class()
+
+
+def _new_speaker(request: HttpRequest, story: Story, form: ClaimLogForm, figure_forms: Any) -> HttpResponse:
+    """The log form's "new speaker" part: create the actor (or use the existing one picked after
+    the duplicate check) and show the form again with it as the speaker, nothing else changed and
+    no claim logged yet. Refused: the form again (422) with the new speaker's errors."""
+    if not request.user.has_perm("claims.add_actor"):
+        raise PermissionDenied
+    actor = actor_chosen_or_created(form.new_speaker, request.POST)
+    if actor is None:
+        _unchecked(form, figure_forms)
+        return _render_log_form(request, story, form, figure_forms, status=422)
+    data = request.POST.copy()
+    data["speaker"] = actor.name
+    suggested, others = dispute_choice_lists(story, speaker=actor, quote=data.get("quote", ""))
+    form = ClaimLogForm(data, suggested=suggested, others=others, auto_id="log_%s")
+    form.new_speaker = ActorCreateForm(**NEW_SPEAKER)
+    form.speaker_notice = f"{actor.name} is the speaker."
+    _unchecked(form, figure_forms)
+    return _render_log_form(request, story, form, figure_forms, status=200)
 
 
 def _selection(story: Story, raw_start: str | None, raw_end: str | None) -> tuple[int, int] | None:

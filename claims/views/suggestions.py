@@ -117,6 +117,7 @@ def _render_panel(
         "offer": offer,
         "items": _items(offer),
         "can_act": request.user.has_perm("claims.add_claim"),
+        "can_create_actor": request.user.has_perms(["claims.add_claim", "claims.add_actor"]),
         "can_undo": request.user.has_perm("claims.publish_claim"),
         "error": error,
         "logged": logged,
