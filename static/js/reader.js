@@ -357,6 +357,17 @@
     form.requestSubmit(form.querySelector("button.default-submit"));
   });
 
+  // Enter in the new speaker's fields creates the speaker: it must not save the claim half-filled
+  // through the log form's default Save button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.isComposing || event.target.tagName !== "INPUT") return;
+    const scope = event.target.closest("details.new-speaker");
+    const create = scope && scope.querySelector("button[data-enter-default]");
+    if (!create) return;
+    event.preventDefault();
+    create.click(); // a click, so htmx sends this button as the submitter
+  });
+
   window.addEventListener("hashchange", showTarget);
   document.addEventListener("DOMContentLoaded", function () {
     const toggle = document.getElementById("reader-shortcuts");

@@ -73,3 +73,24 @@ def test_the_duplicate_check_offers_the_actor_the_desk_has_and_the_editor_uses_i
     expect(page.locator("#suggestions .suggestion-logged")).to_contain_text("Logged")
     assert Claim.objects.get(story=story).speaker == known
     assert Actor.objects.count() == actors  # nothing created
+
+
+def test_enter_in_the_new_speakers_fields_creates_the_speaker_and_does_not_save_the_claim(
+    live_server, page, login, editor
+):
+    story = StoryFactory(body=TEXT, published_on=date(2024, 5, 4))
+    login(editor)
+    page.goto(f"{live_server.url}/stories/{story.pk}/")
+    form = page.locator("#log-claim-form")
+    form.locator("#log_quote").fill("12 civilians were killed in the shelling of Dovra")
+    form.get_by_text("The speaker is not on the desk? Create it").click()
+    speaker = form.locator("details.new-speaker")
+    speaker.get_by_label("Kind").select_option("person")
+    name = speaker.get_by_label("Name")
+    name.fill("Amara Velko")
+    name.press("Enter")
+
+    expect(page.locator("#log-claim-form")).to_contain_text("Amara Velko is the speaker.")
+    expect(page.locator("#log_speaker")).to_have_value("Amara Velko")
+    assert Actor.objects.filter(name="Amara Velko").count() == 1
+    assert not Claim.objects.filter(story=story).exists()  # saved only when the editor says so
