@@ -28,6 +28,8 @@ from claims.models import (
     Actor,
     ActorAlias,
     ActorRole,
+    Alert,
+    AlertSeen,
     Annotation,
     Claim,
     ClaimDispute,
@@ -36,6 +38,7 @@ from claims.models import (
     Dispute,
     DisputeActivity,
     Figure,
+    Follow,
     Merge,
     Review,
     Scope,
@@ -737,6 +740,36 @@ class StoryReadingAdmin(ReadOnlyAdminMixin, DeskAdmin):
     list_select_related = ["story"]
     search_fields = ["story__headline"]
     ordering = ["-read_at"]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    """Alerts are raised by the assistant's reading of new copy and resolved on the desk
+    (/alerts/), which keeps who resolved them and when: shown here, never edited."""
+
+    list_display = ["__str__", "kind", "story", "dispute", "statement", "created_at", "resolved_at"]
+    list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["story", "dispute", "statement"]
+    search_fields = ["quote", "story__headline", "dispute__title"]
+    ordering = ["-created_at", "-id"]
+
+
+@admin.register(AlertSeen)
+class AlertSeenAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    """Which editor has seen which alert: marked on the desk, shown here."""
+
+    list_display = ["alert", "user", "seen_at"]
+    list_select_related = ["alert", "user"]
+    ordering = ["-seen_at"]
+
+
+@admin.register(Follow)
+class FollowAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    """What each editor follows (disputes, actors, outlets): chosen on the desk's pages."""
+
+    list_display = ["__str__", "user", "created_at"]
+    list_select_related = ["user", "dispute", "actor", "outlet"]
+    ordering = ["-created_at"]
 
 
 @admin.register(Merge)

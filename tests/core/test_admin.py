@@ -21,10 +21,13 @@ from claims.merging import actor_merge
 from claims.models import (
     Actor,
     ActorAlias,
+    Alert,
+    AlertSeen,
     Annotation,
     Claim,
     Dispute,
     Figure,
+    Follow,
     Merge,
     Review,
     StoryWithoutClaims,
@@ -102,6 +105,24 @@ def every_model_has_a_row(seeded, superuser):
         claim_log(story=StoryFactory(body="Nobody grouped this claim."), author=superuser, quote="Nobody grouped")
     if not Merge.objects.exists():
         actor_merge(survivor=ActorFactory(name="Survivor"), duplicate=ActorFactory(name="Duplicate"), user=superuser)
+    dispute = Dispute.objects.order_by("pk").first()
+    if not Follow.objects.exists():
+        Follow.objects.create(user=superuser, dispute=dispute)
+    if not Alert.objects.exists():
+        story = claim.story
+        Alert.objects.create(
+            kind=Alert.Kind.FIGURE,
+            story=story,
+            revision=story.current_revision,
+            start=claim.start,
+            end=claim.end,
+            quote=claim.quote,
+            words_key="figure:x",
+            dispute=dispute,
+            detail="A figure outside the published range.",
+        )
+    if not AlertSeen.objects.exists():
+        AlertSeen.objects.create(alert=Alert.objects.order_by("pk").first(), user=superuser)
 
 
 def test_every_desk_model_is_in_the_admin():
