@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from claims import services
 from claims.models import Actor, ActorAlias, Dispute, Scope, Side, Statement
 from sources.models import Outlet, Story, StoryRevision
 
@@ -96,3 +97,14 @@ class StatementFactory(factory.django.DjangoModelFactory):
 
     speaker = factory.SubFactory(ActorFactory)
     occasion = Statement.Occasion.ADDRESS
+
+
+def claim_in(*disputes, publish: bool = True):
+    """A claim logged on a new story and placed in ``disputes`` (published unless told not)."""
+    return services.claim_log(
+        story=StoryFactory(),
+        author=None,
+        quote="13 civilians were killed",
+        disputes=[services.DisputeLink(dispute=d) for d in disputes],
+        publish=publish,
+    )

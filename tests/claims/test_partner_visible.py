@@ -9,19 +9,9 @@ from django.db import connection
 
 from claims import corrections, merging, services, visibility
 from claims.models import Claim, ClaimDispute, Dispute
-from tests.factories import DisputeFactory, StoryFactory, UserFactory
+from tests.factories import DisputeFactory, UserFactory, claim_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _claim(*disputes: Dispute, publish: bool = True) -> Claim:
-    return services.claim_log(
-        story=StoryFactory(),
-        author=None,
-        quote="13 civilians were killed",
-        disputes=[services.DisputeLink(dispute=d) for d in disputes],
-        publish=publish,
-    )
 
 
 def _column() -> set[int]:
@@ -46,10 +36,10 @@ def _fresh(obj):
 def test_every_way_visibility_changes_moves_the_column_with_the_rule():
     user = UserFactory()
     public, hidden = DisputeFactory(), DisputeFactory(is_published=False, published_at=None)
-    placed = _claim(public)
-    unpublished = _claim(public, publish=False)
-    waiting = _claim()
-    in_hidden = _claim(hidden)
+    placed = claim_in(public)
+    unpublished = claim_in(public, publish=False)
+    waiting = claim_in()
+    in_hidden = claim_in(hidden)
     assert _agrees() & {placed.pk, unpublished.pk, waiting.pk, in_hidden.pk} == {placed.pk}
 
     # a claim placed in a visible dispute, then taken out of it
@@ -78,8 +68,8 @@ def test_every_way_visibility_changes_moves_the_column_with_the_rule():
 
     # merging a dispute away hides the claims left only in it; its moved claims stay visible
     other = DisputeFactory()
-    only_in_other = _claim(other)
-    in_both = _claim(other, public)
+    only_in_other = claim_in(other)
+    in_both = claim_in(other, public)
     assert {only_in_other.pk, in_both.pk} <= _agrees()
     merge = merging.dispute_merge(survivor=hidden, duplicate=other, user=user)
     shown = _agrees()
@@ -94,7 +84,7 @@ def test_every_way_visibility_changes_moves_the_column_with_the_rule():
 
     # emptying a dispute in one statement (the admin's bulk delete) hides the claims it alone showed
     emptied = DisputeFactory()
-    solos = [_claim(emptied) for _ in range(3)]
+    solos = [claim_in(emptied) for _ in range(3)]
     assert {c.pk for c in solos} <= _agrees()
     ClaimDispute.objects.filter(dispute=emptied).delete()
     assert not {c.pk for c in solos} & _agrees()
@@ -105,14 +95,14 @@ def test_the_seed_dataset_shows_the_claims_the_rule_shows(seeded):
 
 
 def test_a_column_written_by_hand_is_put_right_by_the_database():
-    claim = _claim(DisputeFactory(is_published=False, published_at=None))
+    claim = claim_in(DisputeFactory(is_published=False, published_at=None))
     Claim.objects.filter(pk=claim.pk).update(partner_visible=True)
     assert claim.pk not in _agrees()
 
 
 def test_a_whole_batch_of_disputes_published_in_one_statement_shows_all_their_claims():
     disputes = [DisputeFactory(is_published=False, published_at=None) for _ in range(3)]
-    claims = [_claim(d) for d in disputes for _ in range(2)]
+    claims = [claim_in(d) for d in disputes for _ in range(2)]
     assert not _agrees() & {c.pk for c in claims}
     Dispute.objects.filter(pk__in=[d.pk for d in disputes]).update(is_published=True, published_at="2026-01-01T00:00Z")
     assert {c.pk for c in claims} <= _agrees()
@@ -120,7 +110,7 @@ def test_a_whole_batch_of_disputes_published_in_one_statement_shows_all_their_cl
 
 def test_the_column_moving_is_no_editor_change_in_the_claims_history():
     dispute = DisputeFactory(is_published=False, published_at=None)
-    claim = _claim(dispute)
+    claim = claim_in(dispute)
     events = claim.events.count()
     services.dispute_publish(dispute=dispute, expected_version=dispute.version, publish=True)
     assert _fresh(claim).partner_visible

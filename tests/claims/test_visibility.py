@@ -9,27 +9,17 @@ from django.utils import timezone
 
 from claims import services, visibility
 from claims.models import Annotation, Claim, Dispute, Review
-from tests.factories import DisputeFactory, StoryFactory, UserFactory
+from tests.factories import DisputeFactory, UserFactory, claim_in
 
 pytestmark = pytest.mark.django_db
 
 
-def _claim(*disputes: Dispute, publish: bool = True) -> Claim:
-    return services.claim_log(
-        story=StoryFactory(),
-        author=None,
-        quote="13 civilians were killed",
-        disputes=[services.DisputeLink(dispute=d) for d in disputes],
-        publish=publish,
-    )
-
-
 def test_a_published_claim_needs_a_visible_dispute():
     public, hidden = DisputeFactory(), DisputeFactory(is_published=False, published_at=None)
-    only_hidden = _claim(hidden)
-    both = _claim(public, hidden)
-    unpublished = _claim(public, publish=False)
-    no_dispute = _claim()
+    only_hidden = claim_in(hidden)
+    both = claim_in(public, hidden)
+    unpublished = claim_in(public, publish=False)
+    no_dispute = claim_in()
 
     visible = set(Claim.objects.visible())
     assert both in visible
@@ -40,20 +30,20 @@ def test_a_published_claim_needs_a_visible_dispute():
 
 def test_withdrawn_claims_and_merged_disputes_are_not_visible():
     survivor, merged = DisputeFactory(), DisputeFactory()
-    withdrawn = _claim(survivor)
+    withdrawn = claim_in(survivor)
     services.claim_withdraw(claim=withdrawn, expected_version=1, user=UserFactory(), reason="Duplicate")
     Dispute.objects.filter(pk=merged.pk).update(merged_into=survivor)
-    in_merged_only = _claim(merged)
+    in_merged_only = claim_in(merged)
 
     assert not Claim.objects.visible().filter(pk__in=[withdrawn.pk, in_merged_only.pk]).exists()
     assert list(Dispute.objects.visible().filter(pk__in=[survivor.pk, merged.pk])) == [survivor]
 
 
-def test_reviews_are_visible_only_when_published_on_a_visible_claim():
+def test_reviews_are_visible_only_when_published_on_a_visibleclaim_in():
     reviewer, approver = UserFactory(), UserFactory()
     now = timezone.now()
-    shown = _claim(DisputeFactory())
-    hidden = _claim(DisputeFactory(is_published=False, published_at=None))
+    shown = claim_in(DisputeFactory())
+    hidden = claim_in(DisputeFactory(is_published=False, published_at=None))
 
     def review(claim, published):
         return Review.objects.create(
@@ -78,8 +68,8 @@ def test_reviews_are_visible_only_when_published_on_a_visible_claim():
 
 def test_internal_annotations_never_visible_public_ones_follow_their_target():
     author = UserFactory()
-    shown = _claim(DisputeFactory())
-    hidden = _claim(DisputeFactory(is_published=False, published_at=None))
+    shown = claim_in(DisputeFactory())
+    hidden = claim_in(DisputeFactory(is_published=False, published_at=None))
     public_on_shown = services.annotation_add(author=author, body="public", is_public=True, claim=shown)
     internal_on_shown = services.annotation_add(author=author, body="internal", claim=shown)
     public_on_hidden = services.annotation_add(author=author, body="public too", is_public=True, claim=hidden)
@@ -106,7 +96,7 @@ def _sql_visible(resource: str, table: str) -> set:
 
 
 def test_the_sql_rule_agrees_with_the_python_rule_on_every_seed_record(seeded):
-    _claim(DisputeFactory(), publish=False)  # every seed story is shown: add a hidden story and outlet
+    claim_in(DisputeFactory(), publish=False)  # every seed story is shown: add a hidden story and outlet
     for resource, visible in visibility.BY_RESOURCE.items():
         model = visible().model
         python = set(visible().values_list("public_id", flat=True))
