@@ -41,6 +41,7 @@ from sources.models import content_hash
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 MAX_DISPUTE_CLAIMS = 2000
+STORY_MIN_WORDS = 500
 CLAIMS_PER_DISPUTE = 50  # on average: 20k disputes at 1M claims
 RARE_WORD = "Khndzoresk"  # a village name in about one claim in 2,000: the benchmark's rare search
 SIDES = [
@@ -470,7 +471,7 @@ class Generator:
                 pieces: list[str] = []
                 anchors = []
                 offset = 0
-                paragraphs = max(count, rng.randint(500, 1500) // 45)
+                paragraphs = max(count, rng.randint(STORY_MIN_WORDS, 1500) // 45)
                 claim_at = set(rng.sample(range(paragraphs), count))
                 for paragraph in range(paragraphs):
                     text = " ".join(self.sentence(rng.randint(8, 24)) for _ in range(rng.randint(2, 4)))
@@ -486,6 +487,10 @@ class Generator:
                         text = f"{text} {claim}"
                     pieces.append(text)
                     offset += len(text) + 2
+                # paragraphs vary in length: a short story gets more at its end (after every claim,
+                # so no anchor moves) until it has the 500 words a story has at the least
+                while sum(len(piece.split()) for piece in pieces) < STORY_MIN_WORDS:
+                    pieces.append(" ".join(self.sentence(rng.randint(8, 24)) for _ in range(3)))
                 body = "\n\n".join(pieces)
                 headline = f"{rng.choice(PLACES)}: {anchors[0][2][:120]}" if anchors else self.sentence(8)
                 story_rows.append(
