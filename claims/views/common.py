@@ -1,12 +1,14 @@
-"""What every desk page shares: pagination that works with and without htmx, and reading a
-posted number without trusting it."""
+"""What every desk page shares: pagination that works with and without htmx, reading a posted
+number without trusting it, and the message that links to a claim just logged."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from core.numbers import whole_number
 
@@ -42,3 +44,9 @@ def paginate(
 def posted_number(request: HttpRequest, name: str) -> int | None:
     """The whole number posted as ``name`` (at most nine digits), or None."""
     return whole_number(request.POST.get(name))
+
+
+def claim_logged_message(request: HttpRequest, claim: Any, what: str = "Claim logged") -> None:
+    """Say the claim is logged, with a link to its page (the page that follows a form posted
+    without JavaScript; htmx answers show the same link in the form's own message)."""
+    messages.success(request, format_html('{}: <a href="{}">{}</a>', what, claim.get_absolute_url(), claim))

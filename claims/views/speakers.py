@@ -9,7 +9,6 @@ words as the story wrote them as an alias, and becomes the claim's speaker.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from django_htmx.http import reswap, retarget
 
 from claims.extraction.offers import FINGERPRINT, SuggestionNotOffered, suggestion_accept, suggestions_offered
 from claims.forms import ActorCreateForm
+from claims.views.common import claim_logged_message
 from claims.views.new_actors import actor_chosen_or_created, check_duplicates
 from claims.views.suggestions import _render_panel, _story
 from core.errors import DomainError
@@ -70,7 +70,7 @@ def suggestion_actor(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         response = _render_panel(request, suggestions_offered(story), logged=claim, text_changed=True)
         return reswap(retarget(response, "#suggestions"), "innerHTML")
-    messages.success(request, f"Claim logged from a suggestion, with {claim.speaker} as its speaker: {claim}")
+    claim_logged_message(request, claim, f"Claim logged from a suggestion, with {claim.speaker} as its speaker")
     return redirect(f"{reverse('claims:story_suggestions', args=[story.pk])}?logged={claim.pk}")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch
@@ -23,6 +22,7 @@ from claims.forms import NEW_DISPUTE, ActorCreateForm, ClaimLogForm, FigureFormS
 from claims.highlighting import highlighted_body, legend
 from claims.models import Actor, Claim, ClaimDispute, Dispute, Figure, Statement
 from claims.models.actors import find_speakers
+from claims.views.common import claim_logged_message
 from claims.views.new_actors import actor_chosen_or_created, check_duplicates
 from core.errors import DomainError
 from core.keyset import BadCursor, Key, KeysetPage, keyset_page
@@ -254,7 +254,7 @@ def claim_log_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["form"], context["figure_forms"] = _new_log_forms(story)
         context["logged"] = claim
         return render(request, "claims/_claim_logged.html", context)
-    messages.success(request, f"Claim logged: {claim}")
+    claim_logged_message(request, claim)
     return redirect(f"{story.get_absolute_url()}#claim-{claim.pk}")
 
 

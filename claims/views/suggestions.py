@@ -31,7 +31,7 @@ from claims.extraction.offers import (
     suggestions_offered,
 )
 from claims.models import Claim, Figure
-from claims.views.common import posted_number
+from claims.views.common import claim_logged_message, posted_number
 from claims.views.stories import reader_context
 from core.errors import DomainError
 from core.numbers import whole_number
@@ -161,7 +161,7 @@ def suggestion_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_panel(request, suggestions_offered(story), status=status, error=error.message)
     if request.htmx:
         return _render_panel(request, suggestions_offered(story), logged=claim, text_changed=True)
-    messages.success(request, f"Claim logged from a suggestion: {claim}")
+    claim_logged_message(request, claim, "Claim logged from a suggestion")
     return redirect(f"{reverse('claims:story_suggestions', args=[story.pk])}?logged={claim.pk}")
 
 

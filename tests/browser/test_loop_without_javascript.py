@@ -69,6 +69,7 @@ def test_from_the_inbox_to_logged_and_suggested_claims_without_javascript(live_s
     pasted = Claim.objects.get(story=story)
     assert pasted.quote == PASTED
     expect(page.locator("#story-claims")).to_contain_text("Officials in Stepanakert said 11 soldiers")
+    expect(page.locator(".message.success").get_by_role("link")).to_have_attribute("href", pasted.get_absolute_url())
 
     # the assistant's suggestions, on their own page: accept, undo, dismiss, list, restore
     page.get_by_role("link", name="Show the assistant's suggestions for this story").click()
@@ -102,6 +103,8 @@ def test_from_the_inbox_to_logged_and_suggested_claims_without_javascript(live_s
     expect(page.locator(".message.success")).to_contain_text("Claim logged")
     edited = Claim.objects.active().get(story=story, quote__contains="270 wounded")
     assert sorted(edited.figures.values_list("value", flat=True)) == [13, 60, 270]
+    page.locator(".message.success").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(rf"{edited.get_absolute_url()}$"))
 
 
 def test_a_claim_corrected_on_its_page_without_javascript(live_server, plain, editor, seeded):
