@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 MANAGE := $(BIN)/python manage.py
+DEMO_FEED_PORT ?= 8001
 
 .PHONY: venv demo serve worker seed test test-fast fuzz soak lint format migrate backup screenshots benchmark benchmark-scale benchmark-ingest evaluate clean-db
 
@@ -29,10 +30,12 @@ demo: export CLAIMDESK_DEMO = 1
 demo: seed
 	$(MANAGE) demo_users
 	@echo "The desk: http://127.0.0.1:8000/  (log in as editor, factchecker, viewer or admin; password: demo)"
-	@# One worker beside the web server (it reads new stories, polls feeds, imports links and drops);
-	@# whatever ends the server (Ctrl-C, SIGTERM, the terminal closing) stops the worker too.
-	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM HUP; \
+	@# One worker beside the web server (it reads new stories, polls feeds, imports links and drops),
+	@# and the demo wire: a feed served on 127.0.0.1:8001 and registered for an outlet (ingest/demo.py).
+	@# Whatever ends the server (Ctrl-C, SIGTERM, the terminal closing) stops the other two as well.
+	@trap 'kill $$worker $$wire 2>/dev/null; wait $$worker $$wire 2>/dev/null' EXIT INT TERM HUP; \
 	CLAIMDESK_FETCH_ALLOW_PRIVATE=1 $(MANAGE) procrastinate worker & worker=$$!; \
+	$(MANAGE) demo_feed --port $(DEMO_FEED_PORT) & wire=$$!; \
 	CLAIMDESK_FETCH_ALLOW_PRIVATE=1 $(MANAGE) runserver 127.0.0.1:8000
 
 # One background worker: the assistant's readings, feed polls, link imports, the drop folder.

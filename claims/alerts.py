@@ -12,13 +12,19 @@ An alert is a claim of contradiction or of news, so it abstains unless the compa
   one of that speaker's statements, which has no version in this story yet;
 - **denial**: a denial by a resolved speaker whose first dispute match is confident.
 
-Each is raised once per story, words and dispute (or statement): a unique index, so a revision
-read again or the same words in a new revision raise nothing more.
+Alerts are raised whenever the assistant reads a story: a new revision, and a reading made again
+because something it depends on changed (``readings_refresh``), so a dispute published, or a
+figure added to it, after the story arrived still raises what the story's words call for. Each is
+raised once per story, words and dispute (or statement): the alerts the story already has are left
+out, and a unique index refuses a duplicate from a reading running at the same time; a resolved
+alert is not raised again.
+
+The published figures compared are looked up per (dispute, measure, people counted, whose) in one
+indexed query with a limit (``COMPARED_MAX``), however many claims the dispute holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -29,7 +35,7 @@ from django.utils import timezone
 from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate, FigureSuggestion
 from claims.extraction.speakers import MIN_CONFIDENCE
 from claims.figures import Kind, Reading, compare, compared_bounds, figure_day, range_text
-from claims.models import Actor, Alert, AlertSeen, Claim, ClaimDispute, Dispute, Figure, Follow, Scope, Statement
+from claims.models import Actor, Alert, AlertSeen, Claim, Dispute, Figure, Follow, Scope, Statement
 from core.errors import DomainError
 from core.versioning import save_versioned
 from sources.models import Outlet, Story, StoryRevision
@@ -47,23 +53,28 @@ def _top(matches: list[dict], bar: float) -> dict | None:
     return matches[0] if matches and matches[0]["score"] >= bar else None
 
 
-def _published_figures(dispute_ids: Iterable[int]) -> dict[int, list[Figure]]:
-    """The totals of visible claims in each published dispute among ``dispute_ids`` (two queries)."""
-    placements = ClaimDispute.objects.filter(
-        dispute__in=Dispute.objects.visible().filter(pk__in=set(dispute_ids)), claim__in=Claim.objects.visible()
-    ).values_list("dispute_id", "claim_id")
-    by_claim: dict[int, list[int]] = {}
-    found: dict[int, list[Figure]] = {}
-    for dispute_id, claim_id in placements:
-        by_claim.setdefault(claim_id, []).append(dispute_id)
-        found.setdefault(dispute_id, [])
-    figures = Figure.objects.filter(tally=Figure.Tally.TOTAL, claim_id__in=by_claim).select_related(
-        "whose", "scope", "claim__speaker", "claim__story__outlet"
+# The most published figures one alert speaks for: a dispute with more totals of the same measure,
+# people counted and whose than this is not compared (an alert from part of them could be wrong).
+COMPARED_MAX = 200
+
+
+def _published_totals(dispute_id: int, figure: FigureSuggestion) -> list[Figure] | None:
+    """The totals of visible claims in the published dispute with the figure's measure, people
+    counted and whose: one query, bounded (the dispute's placements by index, then each claim's
+    figures by index, at most ``COMPARED_MAX + 1`` rows). None when there are more than
+    ``COMPARED_MAX``: too many to speak for their range."""
+    totals = list(
+        Figure.objects.filter(
+            tally=Figure.Tally.TOTAL,
+            measure=figure.measure,
+            counted=figure.counted,
+            whose_id=figure.whose_id,
+            claim__in=Claim.objects.visible().filter(dispute_links__dispute_id=dispute_id),
+        )
+        .select_related("scope", "claim__story")
+        .order_by("pk")[: COMPARED_MAX + 1]
     )
-    for figure in figures:
-        for dispute_id in by_claim[figure.claim_id]:
-            found[dispute_id].append(figure)
-    return found
+    return None if len(totals) > COMPARED_MAX else totals
 
 
 def figure_outside(figure: FigureSuggestion, published: list[Figure], day: date | None) -> str | None:
@@ -101,13 +112,20 @@ def figure_outside(figure: FigureSuggestion, published: list[Figure], day: date 
 
 
 def alerts_raise(*, story: Story, revision: StoryRevision, candidates: list[Candidate]) -> list[Alert]:
-    """Raise the alerts the new words call for (none twice); returns those raised now."""
-    disputes = [m["id"] for c in candidates if (m := _top(c.dispute_matches, DISPUTE_CONFIDENCE))]
-    published = _published_figures(disputes) if disputes else {}
+    """Raise the alerts the words call for, on every reading of the story (a new revision, or a
+    reading made again because what the desk knows changed), none twice; returns those raised now."""
+    disputes = {m["id"] for c in candidates if (m := _top(c.dispute_matches, DISPUTE_CONFIDENCE))}
+    published = set(Dispute.objects.visible().filter(pk__in=disputes).values_list("pk", flat=True))
     active = set(Dispute.objects.active().filter(pk__in=disputes).values_list("pk", flat=True))
+    raised = set(Alert.objects.filter(story=story).values_list("words_key", "dispute_id", "statement_id"))
+    totals: dict[tuple, list[Figure] | None] = {}
     alerts: list[Alert] = []
 
-    def alert(candidate: Candidate, kind: str, detail: str, **subject) -> None:
+    def alert(candidate: Candidate, kind: str, detail: str, dispute_id=None, statement=None) -> None:
+        key = (candidate.fingerprint, dispute_id, statement.pk if statement else None)
+        if key in raised:
+            return
+        raised.add(key)
         alerts.append(
             Alert(
                 kind=kind,
@@ -119,7 +137,8 @@ def alerts_raise(*, story: Story, revision: StoryRevision, candidates: list[Cand
                 words_key=candidate.fingerprint,
                 speaker_id=candidate.actor_id if _speaker_known(candidate) else None,
                 detail=detail,
-                **subject,
+                dispute_id=dispute_id,
+                statement=statement,
             )
         )
 
@@ -127,7 +146,12 @@ def alerts_raise(*, story: Story, revision: StoryRevision, candidates: list[Cand
         top = _top(candidate.dispute_matches, DISPUTE_CONFIDENCE)
         if top and top["id"] in published:
             for figure in candidate.figures:
-                why = figure_outside(figure, published[top["id"]], story.published_on)
+                if figure.tally != Figure.Tally.TOTAL or figure.part_of is not None:
+                    continue  # a part or an increment is not compared with totals
+                key = (top["id"], figure.measure, figure.counted, figure.whose_id)
+                if key not in totals:
+                    totals[key] = _published_totals(top["id"], figure)
+                why = totals[key] and figure_outside(figure, totals[key], story.published_on)
                 if why:
                     alert(candidate, Alert.Kind.FIGURE, why, dispute_id=top["id"])
                     break
@@ -140,7 +164,7 @@ def alerts_raise(*, story: Story, revision: StoryRevision, candidates: list[Cand
             if known is not None and not Claim.objects.filter(statement=known, story=story).exists():
                 detail = f"A new version of {candidate.actor_name}'s statement “{statement['label']}”."
                 alert(candidate, Alert.Kind.VERSION, detail, statement=known)
-    # the same words and dispute (or statement) already alerted: nothing (the unique indexes)
+    # raised meanwhile by another reading of the story: nothing (the unique indexes)
     Alert.objects.bulk_create(alerts, ignore_conflicts=True)
     return alerts
 

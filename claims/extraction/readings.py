@@ -16,8 +16,8 @@ story, as before readings were stored) while ``readings_refresh`` (a job, and
 ``manage.py read_stories``) reads the stale ones again, newest stories first.
 
 The reading itself is a job (``claims.tasks.story_read_job``, deferred by ``on_story_text``), and
-so is the refresh of stale ones (``claims.tasks.readings_refresh_job``, every minute). Reading a
-revision for the first time raises the desk's alerts (``claims.alerts``).
+so is the refresh of stale ones (``claims.tasks.readings_refresh_job``, every minute). Every reading,
+first or refreshed, raises the desk's alerts its words call for, none twice (``claims.alerts``).
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ def stored_suggestions(story: Story) -> Suggestions | None:
 
 
 def story_read(story: Story, revision: StoryRevision | None = None) -> StoryReading | None:
-    """Read ``revision`` (the story's current one by default) and store its suggestions; on a
-    revision not read before, raise the alerts its words call for (``claims.alerts``).
+    """Read ``revision`` (the story's current one by default), store its suggestions and raise
+    the alerts its words call for that the story does not have yet (``claims.alerts``).
 
     Returns the reading with its ``waiting`` count (worked out by the database), or None when the
     story has no text.
@@ -95,7 +95,6 @@ def story_read(story: Story, revision: StoryRevision | None = None) -> StoryRead
         return None
     generation = current_generation()  # before reading: a change made while it reads makes it stale
     found = suggest(revision.body, published_on=story.published_on, story_id=story.pk)
-    previous = StoryReading.objects.filter(story=story).values_list("revision_id", flat=True).first()
     reading, _ = StoryReading.objects.update_or_create(
         story=story,
         defaults={
@@ -105,8 +104,9 @@ def story_read(story: Story, revision: StoryRevision | None = None) -> StoryRead
             "generation": generation,
         },
     )
-    if previous != revision.pk:  # new words: a reading of the same words again alerts nothing
-        alerts_raise(story=story, revision=revision, candidates=found.candidates)
+    # every reading: a new revision, or the same words read again after the desk changed (the
+    # alerts already raised are not raised again)
+    alerts_raise(story=story, revision=revision, candidates=found.candidates)
     reading.refresh_from_db(fields=["waiting"])
     return reading
 

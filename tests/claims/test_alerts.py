@@ -228,3 +228,86 @@ def test_alerts_never_leave_the_desk(live_server, desk, partner_key):
         f"{live_server.url}{reverse('claims:alert_detail', args=[Alert.objects.get(story=story).pk])}", timeout=30
     )
     assert marker not in anonymous.text
+
+
+# --- Readings made again, and a bounded comparison ----------------------------------------------
+def _refresh_all() -> None:
+    from claims.extraction.readings import readings_refresh
+
+    while readings_refresh():
+        pass
+
+
+def test_a_reading_made_again_raises_what_the_desk_now_calls_for_and_nothing_twice(desk):
+    dispute = desk["dispute"]
+    services.dispute_publish(dispute=dispute, expected_version=dispute.version, publish=False)
+    story = _import(HIGHER, NEXT_DAY)
+    assert not Alert.objects.filter(story=story, kind=Alert.Kind.FIGURE).exists()
+
+    dispute.refresh_from_db()
+    services.dispute_publish(dispute=dispute, expected_version=dispute.version)  # every reading is stale
+    _refresh_all()  # the periodic job reads the story again
+    alert = Alert.objects.get(story=story, kind=Alert.Kind.FIGURE)
+    assert alert.dispute == dispute and "27 civilians" in alert.detail
+
+    dispute.refresh_from_db()
+    services.dispute_publish(dispute=dispute, expected_version=dispute.version, publish=False)
+    services.dispute_publish(dispute=dispute, expected_version=dispute.version)
+    _refresh_all()
+    from claims.extraction.readings import story_read
+
+    story_read(story)
+    assert list(Alert.objects.filter(story=story, kind=Alert.Kind.FIGURE)) == [alert]
+
+
+def test_a_resolved_alert_is_not_raised_again_when_the_story_is_read_again(desk, editor):
+    story = _import(HIGHER, NEXT_DAY)
+    alert = Alert.objects.get(story=story, kind=Alert.Kind.FIGURE)
+    from claims.alerts import alert_resolve
+    from claims.extraction.readings import story_read
+
+    alert_resolve(alert=alert, expected_version=alert.version, user=editor)
+    story_read(story)
+    assert list(Alert.objects.filter(story=story)) == [alert]
+
+
+def _publish_toll(desk, editor, value: int, story) -> None:
+    claim = services.claim_log(
+        story=story, author=editor, speaker=desk["ministry"],
+        quote=f"Kestria's health ministry said {value} civilians were killed in the shelling of Dovro on Friday.",
+        disputes=[services.DisputeLink(dispute=desk["dispute"], stance=ClaimDispute.Stance.ASSERTS)],
+        figures=[services.FigureInput(
+            measure=Figure.Measure.KILLED, value=value, counted=Figure.Counted.CIVILIANS, whose=desk["kestria"],
+            scope=Scope.objects.get(label__startswith="The shelling of Dovro"), raw=f"{value} civilians", as_of=DAY,
+        )],
+    )  # fmt: skip
+    services.claim_publish(claim=claim, expected_version=claim.version)
+
+
+def test_the_published_figures_are_looked_up_in_one_bounded_query_per_dispute_and_kind(desk, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.alerts import COMPARED_MAX, alerts_raise
+    from claims.extraction.readings import stored_suggestions
+
+    sources = [_import(FIRST.replace("12 civilians", f"{12 + n % 2} civilians"), DAY) for n in range(6)]
+    for n, source in enumerate(sources):
+        _publish_toll(desk, editor, 12 + n % 2, source)  # the published range is now 12 to 13
+    story = _import(HIGHER, NEXT_DAY)
+    assert Alert.objects.filter(story=story, kind=Alert.Kind.FIGURE).exists()
+    Alert.objects.filter(story=story).delete()
+    candidates = stored_suggestions(story).candidates
+    with CaptureQueriesContext(connection) as queries:
+        raised = alerts_raise(story=story, revision=story.current_revision, candidates=candidates)
+    assert [a.kind for a in raised] == [Alert.Kind.FIGURE] and "12 to 13" in raised[0].detail
+    figure_queries = [q["sql"] for q in queries if 'FROM "claims_figure"' in q["sql"]]
+    assert len(figure_queries) == 1 and f"LIMIT {COMPARED_MAX + 1}" in figure_queries[0]
+    assert len(queries) <= 8  # the same whatever the dispute holds
+
+
+def test_a_dispute_with_more_published_figures_than_are_compared_raises_no_figure_alert(desk, editor, monkeypatch):
+    monkeypatch.setattr("claims.alerts.COMPARED_MAX", 1)
+    _publish_toll(desk, editor, 13, _import(FIRST.replace("12 civilians", "13 civilians"), DAY))
+    story = _import(HIGHER, NEXT_DAY)
+    assert not Alert.objects.filter(story=story, kind=Alert.Kind.FIGURE).exists()

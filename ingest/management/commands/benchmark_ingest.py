@@ -20,11 +20,9 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -34,6 +32,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
+from ingest.demo import LocalSite
 from ingest.models import Feed, FeedItem, FeedPoll
 from ingest.tasks import feed_poll_defer
 from sources.models import Outlet
@@ -67,37 +66,8 @@ def article(run: str, n: int) -> tuple[str, str]:
     return headline, html
 
 
-class Site:
+class Site(LocalSite):
     """The feed and its pages, served from a thread of this process."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, tuple[str, bytes]] = {}
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                found = site.pages.get(self.path)
-                if found is None:
-                    self.send_error(404)
-                    return
-                content_type, body = found
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
 
     def publish(self, run: str, items: int) -> str:
         when = format_datetime(timezone.now())
