@@ -32,6 +32,7 @@ class LocalWeb:
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
         self.hits: dict[str, int] = {}
+        self.hosts: list[str] = []  # the Host header of each request, in order
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
@@ -54,6 +55,7 @@ class LocalWeb:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 web.hits[self.path] = web.hits.get(self.path, 0) + 1
+                web.hosts.append(self.headers.get("Host", ""))
                 page = web.pages.get(self.path)
                 if page is None:
                     self.send_error(404)
