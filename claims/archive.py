@@ -279,7 +279,6 @@ class Generator:
         self.words, self.word_weights = seed_vocabulary()
         self.now = datetime.now(UTC)
         self.tag = uuid.uuid4().hex[:8]  # keys of this run's outlets, sides stay unique
-        self.context_id = uuid.uuid4()
 
     # --- the fixed cast: users, sides, scopes, outlets, actors, disputes -------------------------
     def cast(self) -> None:
@@ -659,7 +658,6 @@ class Generator:
                 claim_rows,
             )
             self._copy(cursor, "claims_claimvia", "position claim_id outlet_id", via_rows)
-            self._copy(cursor, "claims_claimdispute", "stance created_at claim_id dispute_id blames_id", place_rows)
             self._copy(
                 cursor,
                 "claims_figure",
@@ -682,6 +680,11 @@ class Generator:
             self._copy(
                 cursor, "claims_claimlink", "kind noted_on created_at recorded_by_id source_id target_id", link_rows
             )
+            # last, and in the disputes' order: the dispute activity rows these placements update stay
+            # locked until the batch commits, so a batch written alongside waits only for this
+            # statement and the commit, and two batches lock the rows they share in the same order
+            place_rows.sort(key=lambda row: row[3])
+            self._copy(cursor, "claims_claimdispute", "stance created_at claim_id dispute_id blames_id", place_rows)
         return total
 
     def publish_disputes(self) -> None:
@@ -703,12 +706,16 @@ class Generator:
         """History events of this transaction name the command that wrote them (pghistory's
         context, as ``pghistory.context()`` sets it; COPY bypasses Django's execute wrappers), and
         pgtrigger's ignore list is set, empty, so its per-row check reads it instead of raising
-        and catching an error for the unset setting."""
+        and catching an error for the unset setting.
+
+        A context of its own for each transaction: pghistory upserts the context's row with the
+        transaction's first event and keeps it locked until the commit, so batches sharing one
+        context would wait for each other from their first write to their commit."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('pghistory.context_id', %s, true), "
                 "set_config('pghistory.context_metadata', %s, true), set_config('pgtrigger.ignore', '{}', true)",
-                [str(self.context_id), json.dumps({"command": "generate_archive", "seed": self.plan.seed})],
+                [str(uuid.uuid4()), json.dumps({"command": "generate_archive", "seed": self.plan.seed})],
             )
 
     def run_batch(self, index: int, claims: int) -> Report:
