@@ -4,7 +4,11 @@
 - ``feed_poll_job`` polls one feed: ``lock`` keeps two workers from polling the same feed at once,
   ``queueing_lock`` keeps one poll of it waiting at most;
 - ``feed_item_import_job`` imports one item of a feed, ``link_import_job`` one pasted link;
-- ``drop_folder_scan_job`` (every minute) imports what agencies dropped in the drop folder.
+- ``drop_folder_scan_job`` (every minute, queue ``drops``) imports what agencies dropped in the
+  drop folder: only workers on the machine that holds the folder should take that queue;
+- ``stalled_jobs_retry`` (every minute) puts back in their queue the jobs of a worker that died
+  mid-job (no heartbeat for ``STALLED_AFTER`` seconds: a machine lost, a process killed), so they
+  run again elsewhere and a feed whose poll it held is not locked for ever.
 Unexpected failures are retried with backoff (``ingest.jobs.RETRY``) and recorded for the admin;
 expected ones (a page that cannot be fetched, a file that is not a story) are recorded where the
 editor sees them, and are not errors of the job.
@@ -18,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from procrastinate import exceptions as procrastinate_exceptions
+from procrastinate import jobs
 from procrastinate.contrib.django import app
 
 from ingest.jobs import RETRY
@@ -79,7 +84,7 @@ def link_import_job(*, link_id: int) -> None:
 
 
 @app.periodic(cron="* * * * *", periodic_id="drop_folder")
-@app.task(queue="ingest", name="ingest.drop_folder_scan", lock="ingest.drop_folder", queueing_lock="ingest.drop_folder")
+@app.task(queue="drops", name="ingest.drop_folder_scan", lock="ingest.drop_folder", queueing_lock="ingest.drop_folder")
 def drop_folder_scan_job(timestamp: int) -> int:
     """Import what lies in the drop folder (``settings.INGEST_DROP_DIR``), if one is set."""
     from ingest.drops import drop_folder_scan
@@ -87,3 +92,24 @@ def drop_folder_scan_job(timestamp: int) -> int:
     if not settings.INGEST_DROP_DIR:
         return 0
     return len(drop_folder_scan(Path(settings.INGEST_DROP_DIR)))
+
+
+# A worker sends a heartbeat every 10 s (procrastinate's default); one silent this long is dead.
+STALLED_AFTER = 60
+
+
+@app.periodic(cron="* * * * *", periodic_id="stalled_jobs")
+@app.task(queue="ingest", name="ingest.stalled_jobs_retry", queueing_lock="ingest.stalled_jobs_retry")
+async def stalled_jobs_retry(timestamp: int) -> int:
+    """Retry the jobs left "doing" by workers that stopped sending heartbeats (procrastinate's
+    recipe for stalled jobs); returns how many. A job that is merely slow keeps its worker's
+    heartbeat going and is left alone."""
+    stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER)
+    for job in stalled:
+        try:
+            await app.job_manager.retry_job(job)
+        except procrastinate_exceptions.UniqueViolation:
+            # the same job already waits (its queueing lock: a feed's next poll was queued while
+            # this one was stuck): that one does the work, this one ends failed and frees its lock
+            await app.job_manager.finish_job(job, status=jobs.Status.FAILED, delete_job=False)
+    return len(stalled)

@@ -96,6 +96,6 @@ def test_the_drop_folder_is_scanned_by_a_worker(drop):
     _settled(path)
     _settled(drop / "anadolu" / "clashes.txt.meta.json")
     drop_folder_scan_job.defer(timestamp=int(time.time()))
-    worker_run_until_idle(queues=["ingest"])
+    worker_run_until_idle(queues=["drops", "ingest"])
     assert Story.objects.filter(headline="Clashes by drop").exists()
     assert (drop / "done/anadolu/clashes.txt").exists()

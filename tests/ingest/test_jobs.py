@@ -41,3 +41,40 @@ def test_a_failed_job_shows_its_error_to_admins_who_can_retry_it(admin_client):
     assert ProcrastinateJob.objects.get(pk=job_id).status == "todo"
     # procrastinate's own job list shows it too
     assert admin_client.get(reverse("admin:procrastinate_procrastinatejob_changelist")).status_code == 200
+
+
+def test_the_jobs_of_a_worker_that_died_run_again_and_free_the_feed_it_was_polling(web):
+    from django.db import connection
+
+    from ingest.models import Feed, FeedPoll, LinkImport
+    from ingest.services import link_import_request
+    from ingest.tasks import feed_poll_defer, stalled_jobs_retry
+    from tests.factories import OutletFactory
+    from tests.ingest.conftest import article_html, rss
+
+    outlet, author = OutletFactory(), UserFactory()
+    feed = Feed.objects.create(
+        outlet=outlet, url=web.route("/f.xml", rss("F", [])), interval_minutes=5, created_by=author
+    )
+    feed_poll_defer(feed)
+    link = link_import_request(
+        url=web.route("/a", article_html("Clashes", "Armenia said 49 of its soldiers were killed. " * 5)),
+        outlet=outlet, author=author,
+    )  # fmt: skip
+    taken = list(ProcrastinateJob.objects.values_list("pk", flat=True))
+    with connection.cursor() as cursor:  # a worker took both jobs, then its machine went away
+        cursor.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '10 minutes') RETURNING id"
+        )
+        cursor.execute("UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id = ANY(%s)",
+                       [cursor.fetchone()[0], taken])  # fmt: skip
+    assert feed_poll_defer(feed)  # the next poll waits, but cannot run: the stuck one holds the feed's lock
+    worker_run_until_idle(queues=["ingest"])
+    assert not FeedPoll.objects.filter(feed=feed).exists()
+
+    stalled_jobs_retry.defer(timestamp=0)
+    worker_run_until_idle(queues=["ingest"])
+    assert FeedPoll.objects.filter(feed=feed).count() == 1  # polled once, by the poll that waited
+    assert LinkImport.objects.get(pk=link.pk).outcome == "new story"  # the link job ran again
+    assert not ProcrastinateJob.objects.filter(status__in=["doing", "todo"], queue_name="ingest").exists()
+    assert feed_poll_defer(feed)  # and the feed can be polled again
