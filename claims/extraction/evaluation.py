@@ -281,10 +281,8 @@ class Precision:
             self.attributions.add(wrong, f"{label}: {candidate.speaker!r} resolved to {candidate.actor_name}")
         if disputes is not None:
             offered = candidate.dispute_matches[0] if candidate.dispute_matches else None
-            self.disputes.add(
-                offered is not None and offered["id"] not in disputes,
-                f"{label}: offered {offered['label'] if offered else ''!r} ({offered['score'] if offered else 0})",
-            )
+            wrong = offered is not None and offered["id"] not in disputes
+            self.disputes.add(wrong, _false_dispute(label, candidate, offered, disputes) if wrong else label)
             if disputes:
                 self.disputes_offered.add(offered is not None and offered["id"] in disputes, label)
         if statements is not None:
@@ -308,6 +306,19 @@ class Precision:
                 "total": self.disputes_offered.total,
             },
         }
+
+
+def _false_dispute(label: str, candidate: Candidate, offered: dict[str, Any], own: set[int]) -> str:
+    """A false dispute match as ``--misses`` lists it: the candidate (kind, words), the dispute
+    offered with its score and reasons, and the disputes the gold puts the words in (or none)."""
+    from claims.models import Dispute
+
+    titles = sorted(Dispute.objects.filter(pk__in=own).values_list("title", flat=True)) if own else []
+    return (
+        f"{label} [{candidate.kind}] {candidate.quote[:100]!r}\n"
+        f"      offered: {offered['label']!r} ({offered['score']}: {', '.join(offered['reasons']) or 'no reason'})\n"
+        f"      gold:    {'; '.join(repr(t) for t in titles) or 'no dispute'}"
+    )
 
 
 def reported_inside(candidate: Candidate, start: int, end: int, text: str) -> bool:

@@ -21,24 +21,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
+from django.db.models import F, Q
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from claims.extraction import lexicon as lx
 from claims.extraction.speakers import Gazetteer, gazetteer
 from claims.extraction.text import nlp
 from claims.models import Actor, Dispute
+from core.search import SEARCH_CONFIG, search_query
 from core.text import fold
 from sources.models import Story
 
 SHINGLE = 5
 REPRINT_CONTAINMENT = 0.6
 MAX_CANDIDATE_CLAIMS = 300
-MAX_CANDIDATE_DISPUTES = 300
+MAX_CANDIDATE_DISPUTES = 40  # of the same place and period, the best by the subject's words
 MAX_CLAIMS_PER_DISPUTE = 60
+CONTENT_WORDS_CACHE = 10_000  # quotes whose words are remembered (about 1 KB each)
 STATEMENT_DAYS = 7  # versions of one statement are reported within a week of it
 ATTRIBUTION_DISPUTES = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION}
 
@@ -70,34 +76,46 @@ _ATTRIBUTION_WORDS = (
 )
 
 
-def content_words(text: str, *, ignore: set[str] | None = None) -> set[str]:
+def content_words(text: str, *, ignore: AbstractSet[str] | None = None) -> frozenset[str]:
     """Folded, stemmed words that carry meaning (no stop words, attribution words, numbers)."""
-    words = set()
+    if not ignore:
+        return _content_words(text)
+    return frozenset(_stem(word) for word in _plain_content_words(text) if word not in ignore)
+
+
+@lru_cache(maxsize=CONTENT_WORDS_CACHE)
+def _content_words(text: str) -> frozenset[str]:
+    """``content_words`` of a text, remembered: the claims of the disputes and statements in a
+    story's period are matched against every story of that period."""
+    return frozenset(_stem(word) for word in _plain_content_words(text))
+
+
+def _plain_content_words(text: str) -> list[str]:
+    words = []
     for token in nlp().make_doc(fold(text)):
         word = token.text.strip("'\"")
         if len(word) < 3 or not word.replace("-", "").isalpha() or word in STOP_WORDS:
             continue
-        if word in _ATTRIBUTION_WORDS or (ignore and word in ignore):
-            continue
-        words.add(_stem(word))
+        if word not in _ATTRIBUTION_WORDS:
+            words.append(word)
     return words
 
 
-def _mentions_attack(words: set[str]) -> bool:
+def _mentions_attack(words: AbstractSet[str]) -> bool:
     return bool(words & _ATTACK_STEMS)
 
 
 _ATTACK_STEMS = {_stem(w) for w in lx.ATTACK_WORDS}
 
 
-def overlap(a: set[str], b: set[str]) -> float:
+def overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Share of the smaller word set found in the other (0..1)."""
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
 
 
-def dice(a: set[str], b: set[str]) -> float:
+def dice(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Dice similarity of two word sets (0..1): shared words over the average size."""
     if not a or not b:
         return 0.0
@@ -254,9 +272,9 @@ class _DisputeInfo:
     kind: str
     event_start: date | None
     event_end: date | None
-    words: set[str]
+    words: AbstractSet[str]
     setting: Setting
-    claims: list[tuple[int, int | None, int | None, set[str], set[str]]] = field(default_factory=list)
+    claims: list[tuple[int, int | None, int | None, AbstractSet[str], set[str]]] = field(default_factory=list)
     # (claim id, speaker id, statement id, words, figure measures)
     claim_days: list[date] = field(default_factory=list)
 
@@ -313,9 +331,15 @@ class Matcher:
             if any(q.speaker_id is None for q in queries)
             else set()
         )
-        self.versions = self._versions(everyone, unattributed)
-        self._words: dict[int, set[str]] = {}
+        days = [q.day for q in queries]
+        period = (min(days), max(days)) if days and None not in days else None  # type: ignore[type-var]
+        reprinted = sorted({story for q in queries for story in q.reprint_of})
+        self.versions = self._versions(everyone, unattributed, period, reprinted)
+        self._words: dict[int, AbstractSet[str]] = {}
         self.disputes = self._disputes(queries)
+        self._postings: dict[str, list[tuple[int, tuple]]] | None = None  # word -> (dispute, claim)
+        self._by_speaker: dict[int | None, list[int]] | None = None  # speaker -> versions
+        self._version_postings: dict[str, list[int]] | None = None  # word -> versions
 
     # -- loading ---------------------------------------------------------------------------
     @staticmethod
@@ -353,31 +377,50 @@ class Matcher:
         return names
 
     @staticmethod
-    def _versions(speakers: list[int], words: set[str]) -> list[_Version]:
+    def _versions(
+        speakers: list[int], words: set[str], period: tuple[date, date] | None = None, reprinted: Iterable[int] = ()
+    ) -> list[_Version]:
         """Claims linked to a statement: by the speakers (and the actors merged into them), and
-        for unattributed words, by full-text search."""
-        clauses, params = [], []
-        if speakers:
-            clauses.append("st.speaker_id = ANY(%s)")
-            params.append(speakers)
+        for unattributed words, by full-text search; said within ``STATEMENT_DAYS`` of the
+        queries' ``period`` (or undated), or in a story they reprint: no other can be the same
+        statement (``statements``)."""
+        # Two searches, each through its own index (the speakers' statements; the full-text index
+        # of the claims), each bounded; an OR of the two would walk every claim with a statement.
+        limit = MAX_CANDIDATE_CLAIMS * 4
+        window, window_params = "", []
+        if period is not None:
+            window = """AND (coalesce(st.said_on, c.said_on, s.published_on) IS NULL
+                         OR coalesce(st.said_on, c.said_on, s.published_on) BETWEEN %s AND %s
+                         OR c.story_id = ANY(%s))"""
+            span = timedelta(days=STATEMENT_DAYS)
+            window_params = [period[0] - span, period[1] + span, list(reprinted)]
+        searches, params = [], []
         query = _or_query(words)
-        if query:
-            clauses.append("c.search_vector @@ to_tsquery('claimdesk', %s)")
-            params.append(query)
-        if not clauses:
+        for condition, value in (
+            ("st.speaker_id = ANY(%s)", speakers),
+            ("c.search_vector @@ to_tsquery('claimdesk', %s)", query),
+        ):
+            if not value:
+                continue
+            searches.append(f"""
+                (SELECT c.id FROM claims_claim c
+                   JOIN claims_statement st ON st.id = c.statement_id
+                   JOIN sources_story s ON s.id = c.story_id
+                  WHERE c.withdrawn_at IS NULL AND {condition} {window}
+                  ORDER BY c.id + 0 DESC LIMIT {limit})""")  # + 0: through the index searched, not the newest first
+            params += [value, *window_params]
+        if not searches:
             return []
         sql = f"""
             SELECT c.id, c.statement_id, st.speaker_id, c.story_id, c.start,
                    coalesce(st.said_on, c.said_on, s.published_on), c.quote, st.description,
-                   array_remove(array_agg(DISTINCT f.measure), NULL)
+                   array(SELECT DISTINCT f.measure FROM claims_figure f WHERE f.claim_id = c.id)
               FROM claims_claim c
               JOIN claims_statement st ON st.id = c.statement_id
               JOIN sources_story s ON s.id = c.story_id
-              LEFT JOIN claims_figure f ON f.claim_id = c.id
-             WHERE c.withdrawn_at IS NULL AND ({" OR ".join(clauses)})
-             GROUP BY c.id, st.id, s.id
+             WHERE c.id = ANY(array({" UNION ".join(searches)}))
              ORDER BY c.id DESC
-             LIMIT {MAX_CANDIDATE_CLAIMS * 4}
+             LIMIT {limit}
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -385,54 +428,53 @@ class Matcher:
         return [_Version(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", set(r[8] or [])) for r in rows]
 
     def _disputes(self, queries: list[Query]) -> list[_DisputeInfo]:
-        words = set().union(*(search_words(q.text) for q in queries)) if queries else set()
-        speakers = sorted({a for members in self.family.values() for a in members})
-        query = _or_query(words, limit=60)
-        clauses, params = [], []
-        if query:
-            clauses.append("d.search_vector @@ to_tsquery('claimdesk', %s)")
-            params.append(query)
-            clauses.append("""d.id IN (SELECT cd.dispute_id FROM claims_claimdispute cd JOIN claims_claim c
-                              ON c.id = cd.claim_id WHERE c.search_vector @@ to_tsquery('claimdesk', %s))""")
-            params.append(query)
-        if speakers:
-            clauses.append("""d.id IN (SELECT cd.dispute_id FROM claims_claimdispute cd JOIN claims_claim c
-                              ON c.id = cd.claim_id WHERE c.speaker_id = ANY(%s))""")
-            params.append(speakers)
-        if any(q.measures for q in queries):
-            clauses.append("d.kind = %s")
-            params.append(Dispute.Kind.CASUALTY_COUNT.value)
-        if not clauses:
-            return []
-        # Only disputes whose dates could hold one of the queries' days (or that have none).
+        """The disputes that could be about the queries' event, at most ``MAX_CANDIDATE_DISPUTES``,
+        each with its latest claims (at most ``MAX_CLAIMS_PER_DISPUTE``).
+
+        The same evidence as ``same_event`` bounds the search, through indexes: dates that meet
+        the queries' period (``DisputeQuerySet.in_period``, the period index) and a place or side
+        of the queries' setting in the dispute's words (its full-text index; a dispute with no
+        place written may be placed by its speakers, so it is kept); the subject's words rank
+        them (``ts_rank``). ``same_event`` then checks place and period exactly."""
+        places: set[str] = set()
+        prefixes: set[str] = set()
+        for q in queries:
+            setting = q.setting or Setting()
+            places |= setting.places
+            for side in setting.sides:
+                words, stems = self.gaz.side_terms(side)
+                places |= words
+                prefixes |= stems
+        if not places and not prefixes:
+            return []  # a text that names no place and no side is about no dispute's event
+        where = Q(place="")
+        if places:
+            where |= Q(search_vector=search_query(" or ".join(sorted(places))))
+        prefix_query = " | ".join(f"{p}:*" for p in sorted(prefixes) if p.isalpha() and p.isascii())
+        if prefix_query:
+            where |= Q(search_vector=SearchQuery(prefix_query, search_type="raw", config=SEARCH_CONFIG))
+        candidates = Dispute.objects.active().filter(where)
         days = sorted({q.day for q in queries if q.day is not None})
-        window = ""
         if days and all(q.day is not None for q in queries):
-            window = """AND (d.event_start IS NULL OR (d.event_start <= %s::date + %s::interval
-                         AND coalesce(d.event_end, d.event_start) >= %s::date - %s::interval))"""
-            params += [days[-1], PERIOD_BEFORE, days[0], PERIOD_AFTER]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT d.id, d.title, d.kind, d.event_start, d.event_end, d.summary, d.place
-                      FROM claims_dispute d
-                     WHERE d.merged_into_id IS NULL AND ({" OR ".join(clauses)}) {window}
-                     ORDER BY d.updated_at DESC LIMIT {MAX_CANDIDATE_DISPUTES}""",
-                params,
+            candidates = candidates.in_period(days[0] - PERIOD_AFTER, days[-1] + PERIOD_BEFORE)
+        subject = _or_query(set().union(*(search_words(q.text) for q in queries)), limit=60)
+        if not subject and not self.family:
+            return []  # neither words nor a speaker: nothing says which dispute
+        if subject:
+            rank = SearchRank(F("search_vector"), SearchQuery(subject, search_type="raw", config=SEARCH_CONFIG))
+            candidates = candidates.order_by(rank.desc(), "-updated_at", "-id")
+        else:
+            candidates = candidates.order_by("-updated_at", "-id")
+        rows = candidates.values_list("id", "title", "kind", "event_start", "event_end", "summary", "place")
+        disputes = {
+            r[0]: _DisputeInfo(
+                r[0], r[1], r[2], r[3], r[4], content_words(f"{r[1]} {r[5]}"), _dispute_setting(r[1], r[6], self.gaz)
             )
-            disputes = {
-                r[0]: _DisputeInfo(
-                    r[0],
-                    r[1],
-                    r[2],
-                    r[3],
-                    r[4],
-                    content_words(f"{r[1]} {r[5]}"),
-                    _dispute_setting(r[1], r[6], self.gaz),
-                )
-                for r in cursor.fetchall()
-            }
-            if not disputes:
-                return []
+            for r in rows[:MAX_CANDIDATE_DISPUTES]
+        }
+        if not disputes:
+            return []
+        with connection.cursor() as cursor:
             # Each dispute's latest claims (a dispute may hold thousands): the words and speakers
             # they bring, and the dates of a dispute that has none of its own.
             cursor.execute(
@@ -463,7 +505,50 @@ class Matcher:
                 dispute.setting = Setting(frozenset(sides - {None}), frozenset())
         return list(disputes.values())
 
-    def _quote_words(self, version: _Version) -> set[str]:
+    def _versions_of(self, family: list[int], words: AbstractSet[str]) -> list[_Version]:
+        """The versions worth scoring, in their order: the speaker's (and the actors merged into
+        it), or with no speaker those sharing a word with ``words``; found through an index
+        built once, not by going over every version for every query."""
+        if family:
+            if self._by_speaker is None:
+                self._by_speaker = defaultdict(list)
+                for n, version in enumerate(self.versions):
+                    self._by_speaker[version.speaker_id].append(n)
+            found = {n for actor in family for n in self._by_speaker.get(actor, ())}
+        else:
+            if self._version_postings is None:
+                self._version_postings = defaultdict(list)
+                for n, version in enumerate(self.versions):
+                    for word in self._quote_words(version):
+                        self._version_postings[word].append(n)
+            found = {n for word in words for n in self._version_postings.get(word, ())}
+        return [self.versions[n] for n in sorted(found)]
+
+    def _alike(self, words: AbstractSet[str], exclude: set[int]) -> dict[int, list[float]]:
+        """For each dispute, the Dice similarity of ``words`` with its two claims most alike, among
+        those sharing a word with them (the rest are 0): found through the words, not by comparing
+        with every claim of every dispute."""
+        if self._postings is None:
+            self._postings = defaultdict(list)
+            for dispute in self.disputes:
+                for claim in dispute.claims:
+                    for word in claim[3]:
+                        self._postings[word].append((dispute.id, claim))
+        shared: dict[tuple[int, int], list] = {}
+        for word in words:
+            for dispute_id, claim in self._postings.get(word, ()):
+                key = (dispute_id, claim[0])
+                if key in shared:
+                    shared[key][0] += 1
+                else:
+                    shared[key] = [1, claim]
+        found: dict[int, list[float]] = defaultdict(list)
+        for (dispute_id, claim_id), (count, claim) in shared.items():
+            if claim_id not in exclude:
+                found[dispute_id].append(2 * count / (len(words) + len(claim[3])))
+        return {d: sorted(scores, reverse=True)[:2] for d, scores in found.items()}
+
+    def _quote_words(self, version: _Version) -> AbstractSet[str]:
         if version.claim_id not in self._words:
             self._words[version.claim_id] = content_words(version.quote)
         return self._words[version.claim_id]
@@ -477,13 +562,8 @@ class Matcher:
         attack = _mentions_attack(words)
         plain_words = content_words(q.text)
         best: dict[int, Match] = {}
-        for version in self.versions:
+        for version in self._versions_of(family, plain_words):
             if version.claim_id in q.exclude:
-                continue
-            if family:
-                if version.speaker_id not in family:
-                    continue
-            elif overlap(plain_words, self._quote_words(version)) == 0:
                 continue
             score, reasons = 0.0, []
             if family:
@@ -549,9 +629,12 @@ class Matcher:
         """Disputes about the same event (``same_event``) the words most likely belong to, best
         first, each with its score and reasons; the subject is the score."""
         words = content_words(q.text)
+        if not words and q.speaker_id is None:
+            return []  # the place and the dates alone say nothing of the subject
         statement_ids = set(statement_ids)
         speakers = set(self.family.get(q.speaker_id, [])) if q.speaker_id is not None else set()
         events = [d for d in self.disputes if self.same_event(q, d)]
+        alike = self._alike(words, q.exclude) if events else {}
         ranked = []
         for dispute in events:
             claims = [c for c in dispute.claims if c[0] not in q.exclude]
@@ -560,7 +643,7 @@ class Matcher:
             score += 0.6 * topic
             if topic >= 0.1:
                 reasons.append("words of the question")
-            similar = sorted((dice(words, w) for _, _, _, w, _ in claims), reverse=True)[:2]
+            similar = alike.get(dispute.id, [])  # the two claims most alike (Dice), if any shares a word
             score += 0.5 * (sum(similar) / 2 if similar else 0.0)
             if similar and similar[0] >= 0.2:
                 reasons.append(f"{round(100 * similar[0])}% alike a claim in it")

@@ -284,6 +284,28 @@ class Gazetteer:
                 return side_id
         return None
 
+    def side_terms(self, side_id: int) -> tuple[set[str], set[str]]:
+        """What ``side_of_word`` reads as the side, for a full-text search: whole words (its
+        one-word name, the one-word aliases of its bodies and groups: "baku", "rsf") and the
+        prefix every demonym of its one-word name starts with ("azerbaij" for "Azerbaijani")."""
+        if not hasattr(self, "_side_terms"):
+            words: dict[int, set[str]] = defaultdict(set)
+            for key, ids in self.key_to_actors.items():
+                if " " in key:
+                    continue
+                for actor_id in ids:
+                    actor = self.actors[actor_id]
+                    if actor.kind != "person" and actor.side_id:
+                        words[actor.side_id].add(key)
+            prefixes: dict[int, set[str]] = defaultdict(set)
+            for name, sid in self.single_word_sides.items():
+                words[sid].add(name)
+                if len(name) >= 4:
+                    prefixes[sid].add(name[: max(4, len(name) - 2)])
+            self._side_terms = (words, prefixes)
+        words, prefixes = self._side_terms
+        return words.get(side_id, set()), prefixes.get(side_id, set())
+
     def describe(self, text: str) -> Descriptor:
         """Reduce a description ("foreign affairs aide to the president of Azerbaijan") to its post."""
         words = [t.text for t in nlp().make_doc(squash(text))]
@@ -475,6 +497,15 @@ def _run_is(tokens: list[str], run: list[int]) -> str | None:
         return None
     if any(w in lx.ORG_WORDS or w in lx.PERSON_ROLE_NOUNS or w in {"officials", "sources"} for w in after):
         return "modifier"
+    # A post written right after it: "the Valmoran defence minister" (a demonym or a place the
+    # desk does not know, qualifying the post), not a second name beside the speaker's own.
+    post = []
+    for word in after:
+        if not word.isalpha() or word in lx.DETERMINERS or word in lx.PREPOSITIONS or word in lx.CONJUNCTIONS:
+            break
+        post.append(word)
+    if any(w in lx.TITLE_WORDS for w in post):
+        return "modifier"
     return "name"
 
 
@@ -586,6 +617,10 @@ class Resolver:
             # "Amina Yusuf, a spokeswoman for ...": a person the desk does not know by that name
             # is not whoever holds a like post (a misspelt name is found as a typo instead)
             return None
+        if parsed.name is None and self._qualified_by_the_unknown(parsed.text):
+            # "the Valmoran defence minister": the post of a side or place the desk does not
+            # know is nobody's the desk knows, whoever holds a defence portfolio elsewhere
+            return None
         text = parsed.description if parsed.name and parsed.description else parsed.text
         wanted = self.gaz.describe(text)
         if wanted.head is None:
@@ -623,6 +658,23 @@ class Resolver:
                     return Resolution("role", actor_id=preferred[0], score=0.8)
             return None
         return Resolution("role", actor_id=top[0], score=0.8)
+
+    def _qualified_by_the_unknown(self, text: str) -> bool:
+        """A post qualified by a capitalised word right before it ("the Valmoran defence
+        minister") that is no title or organisation word and names no side and no actor the desk
+        knows. (A place after a preposition, "the governor of the Dnipro region", is no qualifier.)"""
+        words = [t.text for t in nlp().make_doc(text)]
+        for k, word in enumerate(words[:-1]):
+            low = word.lower()
+            if not word[:1].isupper() or not word.isalpha() or words[k + 1].lower() not in lx.TITLE_WORDS:
+                continue
+            if low in lx.TITLE_WORDS or low in lx.ORG_WORDS or low in lx.DETERMINERS or low in lx.GROUP_NOUNS:
+                continue
+            if k > 0 and words[k - 1].lower() in lx.PREPOSITIONS:
+                continue
+            if self.gaz.side_of_word(word) is None and squash(word) not in self.gaz.key_to_actors:
+                return True
+        return False
 
     def by_country(self, parsed: ParsedPhrase) -> Resolution | None:
         """A side's own name as the speaker ("Vestria said") stands for its government, where

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from claims import visibility
@@ -47,10 +51,27 @@ class Scope(Versioned):
         return self.label
 
 
+class DisputePeriod(Func):
+    """A dispute's dates as a range (``event_start``..``event_end``, both included; one day when
+    it has no end). Unbounded when it has no start: such a dispute is dated by its claims, so
+    any period may be its own. Indexed (``claims_dispute_period``)."""
+
+    function = "daterange"
+    output_field = DateRangeField()
+
+    def __init__(self) -> None:
+        end = Case(When(event_start__isnull=True, then=Value(None)), default=Coalesce(F("event_end"), F("event_start")))
+        super().__init__(F("event_start"), end, Value("[]"))
+
+
 class DisputeQuerySet(models.QuerySet):
     def active(self) -> DisputeQuerySet:
         """Disputes not merged into another."""
         return self.filter(merged_into__isnull=True)
+
+    def in_period(self, first: date, last: date) -> DisputeQuerySet:
+        """Disputes whose dates meet ``first``..``last`` (or that have none), through the period index."""
+        return self.alias(period=DisputePeriod()).filter(period__overlap=DateRange(first, last, "[]"))
 
     def visible(self) -> DisputeQuerySet:
         """What may leave the desk (claims/visibility.py): published and not merged away."""
@@ -123,6 +144,8 @@ class Dispute(Versioned):
             # API filters by kind and status over published disputes
             models.Index(name="claims_dispute_kind_status", fields=["kind", "status"]),
             GinIndex(name="claims_dispute_search", fields=["search_vector"]),
+            # the claim assistant's candidate disputes: those whose dates meet a story's
+            GistIndex(DisputePeriod(), name="claims_dispute_period"),
         ]
 
     def __str__(self) -> str:

@@ -17,20 +17,22 @@ from claims.seeding import read_dataset
 pytestmark = pytest.mark.django_db
 
 ROUNDING = 5e-4  # the floors are the numbers reached, rounded to three decimals
+# Reset with the six apposition items (ua-29, sd-20, ye-15, mm-16, ip-17, tg-15: a name with its post,
+# the post qualified by a demonym or a place): all six read right, so the floors rose.
 # (group, measure, precision or recall) -> the floor reached.
 FLOORS = {
     ("all", "figures", "precision"): 1.0,
     ("all", "figures", "recall"): 0.979,
     ("all", "speakers", "precision"): 0.987,
-    ("all", "speakers", "recall"): 0.98,
+    ("all", "speakers", "recall"): 0.981,
     ("all", "denials", "precision"): 1.0,
-    ("all", "denials", "recall"): 0.968,
+    ("all", "denials", "recall"): 0.97,
     ("tuning", "figures", "precision"): 1.0,
     ("tuning", "figures", "recall"): 1.0,
-    ("tuning", "speakers", "precision"): 0.99,
-    ("tuning", "speakers", "recall"): 0.981,
+    ("tuning", "speakers", "precision"): 0.991,
+    ("tuning", "speakers", "recall"): 0.982,
     ("tuning", "denials", "precision"): 1.0,
-    ("tuning", "denials", "recall"): 0.952,
+    ("tuning", "denials", "recall"): 0.957,
     ("held_out", "figures", "precision"): 1.0,
     ("held_out", "figures", "recall"): 0.931,
     ("held_out", "speakers", "precision"): 0.979,
@@ -38,7 +40,7 @@ FLOORS = {
     ("held_out", "denials", "precision"): 1.0,
     ("held_out", "denials", "recall"): 1.0,
 }
-WHOSE = 0.886  # whose the counted are, on the figures found
+WHOSE = 0.891  # whose the counted are, on the figures found
 PARTS = 0.947  # the sub-counts of a figure ("among them 12 children"), on the figures found that have some
 # The targets on the development set, overall and on the held-out part.
 TARGETS = {

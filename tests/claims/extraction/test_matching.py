@@ -141,3 +141,41 @@ def test_matching_takes_a_fixed_number_of_queries_however_many_candidates(seeded
     assert len(candidates) >= 15
     with django_assert_max_num_queries(8):
         match(candidates, published_on=date(2020, 10, 18), text=text)
+
+
+# --- Bounded by the same evidence: place, period, subject ---------------------------------------
+def test_the_disputes_loaded_are_those_of_the_storys_place_and_period_and_no_more_than_the_bound(seeded):
+    """Whatever the archive holds, a story's candidate disputes are found through the period and
+    full-text indexes: never one from another place or another time, at most the bound, the
+    subject's words first."""
+    from claims.extraction.matching import MAX_CANDIDATE_DISPUTES, Matcher, Query
+    from tests.factories import DisputeFactory
+
+    october = {"event_start": date(2020, 10, 15), "event_end": date(2020, 10, 16)}
+    same = DisputeFactory.create_batch(
+        MAX_CANDIDATE_DISPUTES + 20, place="Ganja", title="Who holds the bridge?", **october
+    )
+    strikes = DisputeFactory(place="Ganja", title="How many did the missile strikes on Ganja kill?", **october)
+    elsewhere = DisputeFactory.create_batch(5, place="Kharkiv", title="Missile strikes on Kharkiv", **october)
+    later = DisputeFactory.create_batch(
+        5, place="Ganja", title="Missile strikes on Ganja", event_start=date(2024, 10, 15), event_end=date(2024, 10, 16)
+    )
+    query = Query(GANJA, None, date(2020, 10, 18))
+    loaded = {d.id for d in Matcher([query]).disputes}
+    assert len(loaded) == MAX_CANDIDATE_DISPUTES
+    assert strikes.pk in loaded, "the subject's words rank the disputes of the same event"
+    assert Dispute.objects.get(key="ganja-strikes-toll-2020").pk in loaded
+    assert not loaded & {d.pk for d in elsewhere + later}
+    assert len(loaded & {d.pk for d in same}) < len(same)
+
+
+def test_disputes_in_a_period_are_those_whose_dates_meet_it_or_that_have_none(db):
+    from tests.factories import DisputeFactory
+
+    inside = DisputeFactory(event_start=date(2024, 5, 1), event_end=date(2024, 5, 20))
+    one_day = DisputeFactory(event_start=date(2024, 5, 31))
+    undated = DisputeFactory(event_start=None)
+    DisputeFactory(event_start=date(2024, 4, 1), event_end=date(2024, 4, 30))
+    DisputeFactory(event_start=date(2024, 6, 1))
+    found = set(Dispute.objects.in_period(date(2024, 5, 10), date(2024, 5, 31)))
+    assert found == {inside, one_day, undated}

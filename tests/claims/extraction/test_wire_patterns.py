@@ -163,6 +163,43 @@ def test_a_name_with_its_post_in_apposition_is_the_speaker_and_the_post_its_titl
     assert candidate.proposed_actor["title"] == "spokeswoman for the border guard"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "title"),
+    [
+        (
+            "Osric Valendar, the Valmoran defence minister, denied that his troops had crossed the river.",
+            "Osric Valendar",
+            "Valmoran defence minister",
+        ),
+        (
+            "Pello Marrin, the Vestrian deputy foreign minister, said the talks had been called off.",
+            "Pello Marrin",
+            "Vestrian deputy foreign minister",
+        ),
+        (
+            "Ysolde Karr, the Orlak regional health minister, said the clinic had run out of fuel.",
+            "Ysolde Karr",
+            "Orlak regional health minister",
+        ),
+    ],
+)
+def test_a_demonym_or_place_qualifying_the_post_in_apposition_is_not_the_speakers_name(desk, sentence, name, title):
+    """The post's qualifier ("Valmoran", a side the desk does not know; "Vestrian", one it
+    does) used to become the proposed actor, the person's name lost."""
+    [candidate] = extract(sentence, published_on=DAY)
+    assert candidate.actor_id is None, "a person the desk does not know, whoever holds a like post"
+    assert candidate.proposed_actor["name"] == name
+    assert candidate.proposed_actor["title"] == title
+
+
+def test_a_post_qualified_by_an_unknown_side_is_not_the_known_holder_of_a_like_post(desk):
+    """Without the name, "the Valmoran defence minister" is proposed as written: Vestria's
+    defence ministry (the desk's only defence portfolio) did not say it."""
+    [candidate] = extract("The Valmoran defence minister said the border would stay closed.", published_on=DAY)
+    assert candidate.actor_id is None
+    assert candidate.proposed_actor["name"] == "The Valmoran defence minister"
+
+
 def test_a_name_after_the_quote_with_its_post_is_the_speaker(desk):
     [candidate] = extract(
         "“The water plant is gone,” Ivo Brask, the town’s deputy mayor, wrote on social media.",
