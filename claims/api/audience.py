@@ -109,6 +109,14 @@ class Audience:
     def figures(self) -> QuerySet[Figure]:
         return Figure.objects.select_related("whose", "scope").order_by("claim_id", "id")
 
+    def claim_placements(self) -> QuerySet[ClaimDispute]:
+        """The placements a claim's representation lists (of claims already filtered as visible:
+        the dispute's own flags only), in the order it lists them."""
+        placements = ClaimDispute.objects.all()
+        if not self.desk:
+            placements = placements.filter(visibility.dispute_own("dispute__"))
+        return placements.order_by("claim_id", "dispute__title", "dispute_id")
+
     def claim_prefetches(self, prefix: str = "", nested: frozenset[str] = CLAIM_NESTED) -> list[Prefetch]:
         """Everything a claim's representation nests, each filtered for this audience; ``nested``
         names the lists wanted (a list page fetches only those its ``expand`` asks for)."""
@@ -121,13 +129,7 @@ class Audience:
             ),
             Prefetch(
                 f"{prefix}dispute_links",
-                queryset=(
-                    ClaimDispute.objects.all()
-                    if self.desk
-                    else ClaimDispute.objects.filter(visibility.dispute_own("dispute__"))
-                )
-                .select_related("dispute", "blames")
-                .order_by("claim_id", "dispute__title", "dispute_id"),
+                queryset=self.claim_placements().select_related("dispute", "blames"),
                 to_attr="shown_disputes",
             ),
             Prefetch(

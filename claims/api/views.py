@@ -25,6 +25,7 @@ from claims import reviewing, services
 from claims.api import inputs
 from claims.api.audience import CLAIM_NESTED
 from claims.api.base import CREATE_ERRORS, IF_MATCH, PRECONDITION_ERRORS, ApiViewSet
+from claims.api.claim_list import claim_list_items, claim_list_rows
 from claims.api.corrections import ClaimCorrectionsMixin
 from claims.api.exports import MAX_EXPORT_ROWS, claim_rows, dispute_rows
 from claims.api.filters import (
@@ -217,6 +218,14 @@ class ClaimViewSet(ClaimCorrectionsMixin, ReadViewSet):
 
     def get_queryset(self) -> QuerySet[Claim]:
         return self.audience.claims_for_representation(nested=self.nested)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Filtered, cursor-paginated rows assembled without DRF's per-field work (claims.api.claim_list)."""
+        nested = self.nested  # a bad ``expand`` is a 400 before any query
+        audience = self.audience
+        page = self.paginate_queryset(claim_list_rows(self.filter_queryset(audience.claims())))
+        items = claim_list_items(page, audience=audience, nested=nested, context=self.get_serializer_context())
+        return self.get_paginated_response(items)
 
     @extend_schema(request=inputs.ClaimCreateSerializer, responses={201: ClaimSerializer, **CREATE_ERRORS})
     def create(self, request: Request) -> Response:
