@@ -13,7 +13,10 @@ outlets, disputes, statements. Triggers on those tables advance the sequence
 ``claims_reading_generation`` (migration 0014); a reading made at an older generation is stale.
 A stale reading is not shown: the panel runs the assistant for that one story (bounded: one
 story, as before readings were stored) while ``readings_refresh`` (a job, and
-``manage.py read_stories``) reads the stale ones again, newest stories first.
+``manage.py read_stories``) reads the stale ones again, newest stories first. The staleness is
+global, not per dependency, on purpose: a change can turn "unknown speaker" or "no dispute" into a
+match in any story through fuzzy and ranked rules, so only reading again finds the stories it
+affects (docs/assistant.md, "Why global and not per dependency").
 
 The reading itself is a job (``claims.tasks.story_read_job``, deferred by ``on_story_text``), and
 so is the refresh of stale ones (``claims.tasks.readings_refresh_job``, every minute). Every reading,
