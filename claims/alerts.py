@@ -7,7 +7,9 @@ An alert is a claim of contradiction or of news, so it abstains unless the compa
   visible figures of the same measure, people counted and whose all share one scope, and the new
   figure's range lies outside the range they span (``claims.figures.compare`` says "differ").
   An event's toll is compared whatever the date; a period's total (or one with no scope) only with
-  the figures that hold on the story's date, since a later total above an earlier one is a trend;
+  the figures that hold on the story's date, since a later total above an earlier one is a trend,
+  and only from above, since a figure below it may count a part of the period (one strike in a
+  war: "killing four" in Tartar against 60 civilians killed since 27 Sept);
 - **version**: words a resolved speaker said that the assistant confidently takes for a version of
   one of that speaker's statements, which has no version in this story yet;
 - **denial**: a denial by a resolved speaker whose first dispute match is confident.
@@ -103,6 +105,15 @@ def figure_outside(figure: FigureSuggestion, published: list[Figure], day: date 
     span = Reading(value=low or 0, low=low, high=high, **key)
     verdict = compare([new, span])
     if verdict.kind != Kind.DIFFER:
+        return None
+    if (
+        (scope is None or scope.kind != Scope.Kind.EVENT)
+        and new.high is not None
+        and low is not None
+        and new.high < low
+    ):
+        # below a period's total: the words may count a part of it (one strike of the war), whose
+        # scope the assistant cannot tell; only a figure above the total contradicts it for certain
         return None
     where = f" in {scope.label}" if scope else ""
     return (
