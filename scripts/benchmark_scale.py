@@ -11,7 +11,8 @@ as the editor or as a partner (API key); p50 and p95 are reported with the respo
 SQL queries per page (``manage.py benchmark_scale --queries``, Django's test client), the two
 API ratios (the API list's p50 against raw psycopg fetching the same rows and fields, and against a
 bare JsonResponse view returning the same 50 claims on the same stack), the change log's write rate
-with generic plans on and off, and each gunicorn worker's memory after the run.
+with generic plans on and off, each gunicorn worker's memory after the run, and each page's slowest
+SQL query with its ``EXPLAIN (ANALYZE, BUFFERS)`` (shown for the largest size).
 
 The tables go into docs/performance.md between the ``benchmark-scale`` markers, with the growth
 from each size to the next; the raw figures into var/benchmark-scale.json.
@@ -41,6 +42,7 @@ PYTHON = sys.executable
 RESULTS = ROOT / "var" / "benchmark-scale.json"
 DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- benchmark-scale:start -->", "<!-- benchmark-scale:end -->"
+PLAN_LINES = 20  # of each slowest query's plan in the doc (the whole plan is in var/benchmark-scale.json)
 
 
 def label(claims: int) -> str:
@@ -131,8 +133,9 @@ def measure_size(claims: int, runs: int, workers: int) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=60)
+    load = os.getloadavg()  # the machine is shared: how busy it was while the pages were timed
     measured = json.loads(manage(env, "benchmark_scale", "--queries").strip().splitlines()[-1])
-    return {"claims": prepared["claims"], "pages": pages, "worker_mb": memory, **measured}
+    return {"claims": prepared["claims"], "pages": pages, "worker_mb": memory, "load": load, **measured}
 
 
 def growth(before: float, after: float) -> str:
@@ -144,8 +147,10 @@ def render(results: dict[str, dict]) -> str:
     heads = [label(r["claims"]) for r in sizes]
     lines = [
         START,
-        "| page | " + " | ".join(f"{h} p50 / p95" for h in heads) + " | growth p50 | SQL queries |",
-        "|---|" + "---|" * (len(heads) + 2),
+        "| page | "
+        + " | ".join(f"{h} p50 / p95" for h in heads)
+        + " | growth p50 | SQL queries | slowest query (ms) |",
+        "|---|" + "---|" * (len(heads) + 3),
     ]
 
     def same(name: str, other: str) -> bool:  # "largest dispute (1,681 claims)" at one size, (1,900) at another
@@ -160,7 +165,9 @@ def render(results: dict[str, dict]) -> str:
         p50s = [p["p50"] if p else 0 for p in pages]
         grown = ", ".join(growth(a, b) for a, b in pairwise(p50s)) or "-"
         counts = [str((at(r, "queries", name) or {}).get("queries", "-")) for r in sizes]
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {grown} | {' / '.join(counts)} |")
+        slowest = [(at(r, "queries", name) or {}).get("slowest_ms") for r in sizes]
+        slow = " / ".join("-" if ms is None else f"{ms:.0f}" for ms in slowest)
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {grown} | {' / '.join(counts)} | {slow} |")
     lines += ["", "| | " + " | ".join(heads) + " |", "|---|" + "---|" * len(heads)]
     api, bare = "API claims list, page of 50", "bare JsonResponse, same 50 claims"
     rows = {
@@ -175,8 +182,20 @@ def render(results: dict[str, dict]) -> str:
             f"{r['writes']['force_generic_plan']['claims_per_s']:.0f} ({r['writes']['auto']['claims_per_s']:.0f})"
             for r in sizes],
         "gunicorn worker memory after the run": [" / ".join(f"{m:.0f} MB" for m in r["worker_mb"]) for r in sizes],
+        "requests per page": [str(r.get("runs", "-")) for r in sizes],
+        "load average (1 / 5 / 15 min) after the pages": [
+            " / ".join(f"{x:.1f}" for x in r["load"]) if "load" in r else "-" for r in sizes],
     }  # fmt: skip
     lines += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows.items()]
+    largest = sizes[-1]
+    lines += ["", f"The slowest query of each page at {label(largest['claims'])}, `EXPLAIN (ANALYZE, BUFFERS)`:", ""]
+    for name, measured in largest["queries"].items():
+        if measured.get("slowest_plan"):
+            plan = measured["slowest_plan"].splitlines()
+            more = [f"... ({len(plan) - PLAN_LINES} more lines)"] if len(plan) > PLAN_LINES else []
+            shown = plan[:PLAN_LINES] + more
+            lines += [f"- {name}: {measured['slowest_ms']:.0f} ms", "", "  ```", *(f"  {line}" for line in shown),
+                      "  ```", ""]  # fmt: skip
     lines.append(END)
     return "\n".join(lines)
 
@@ -195,16 +214,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--million", action="store_true", help="Also 1,000,000 claims (generation takes long).")
-    parser.add_argument("--runs", type=int, default=20, help="Requests per page (p50 and p95 over these).")
+    parser.add_argument(
+        "--runs", type=int, nargs="+", default=[20],
+        help="Requests per page (p50 and p95 over these): one number for every size, or one per size.",
+    )  # fmt: skip
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--show", type=int, nargs="*", default=[], metavar="CLAIMS",
+        help="Sizes measured by an earlier run (var/benchmark-scale.json) to show in the table too.",
+    )  # fmt: skip
     args = parser.parse_args()
     sizes = [*args.sizes, *([1_000_000] if args.million else [])]
+    if len(args.runs) not in {1, len(sizes)}:
+        parser.error("--runs takes one number, or one per size")
+    runs = args.runs * len(sizes) if len(args.runs) == 1 else args.runs
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    for claims in sizes:
-        print(f"{label(claims)}: preparing and measuring")
-        results[label(claims)] = measure_size(claims, args.runs, args.workers)
+    for claims, size_runs in zip(sizes, runs, strict=True):
+        print(f"{label(claims)}: preparing and measuring ({size_runs} requests a page)")
+        results[label(claims)] = {**measure_size(claims, size_runs, args.workers), "runs": size_runs}
         RESULTS.write_text(json.dumps(results, indent=1))
-    write_doc({k: v for k, v in results.items() if k in {label(c) for c in sizes}})
+    write_doc({k: v for k, v in results.items() if k in {label(c) for c in [*sizes, *args.show]}})
 
 
 if __name__ == "__main__":
