@@ -25,6 +25,9 @@ DISPUTE_CONFIDENCE = 0.5
 # the development set: docs/assistant.md): the same bar as prefilling, so what is listed is what
 # the panel shows. "No dispute" is the normal answer for a story from a war the desk has none for.
 DISPUTE_OFFER = DISPUTE_CONFIDENCE
+# Two disputes of the same event both offerable and this close: the words do not say which, so
+# neither is offered (a guess between two is no answer, as for speakers).
+DISPUTE_MARGIN = 0.05
 
 __all__ = ["CANDIDATE_KINDS", "Candidate", "FigureSuggestion", "Suggestions", "extract", "match", "suggest"]
 
@@ -50,7 +53,8 @@ def match(
     With ``exclude_overlapping`` the story's own claims over the same words are left out (the
     candidate must not find itself when measured against the curated claims). ``text`` is the
     story's: its places and sides say where the candidates are (else the candidates' own words).
-    Only disputes about the same event are offered, and only from ``DISPUTE_OFFER`` up.
+    Only disputes about the same event are offered, only from ``DISPUTE_OFFER`` up, and none
+    when two of them are within ``DISPUTE_MARGIN`` of each other.
     """
     from claims.models import Claim
 
@@ -80,8 +84,10 @@ def match(
         statements = matcher.statements(query)
         candidate.statement_matches = [m.as_json() for m in statements]
         confident = [m.id for m in statements[:1] if m.score >= STATEMENT_CONFIDENCE]
-        disputes = matcher.disputes_for(query, confident)
-        candidate.dispute_matches = [m.as_json() for m in disputes if m.score >= DISPUTE_OFFER]
+        offered = [m for m in matcher.disputes_for(query, confident) if m.score >= DISPUTE_OFFER]
+        if len(offered) > 1 and offered[0].score - offered[1].score < DISPUTE_MARGIN:
+            offered = []
+        candidate.dispute_matches = [m.as_json() for m in offered]
 
 
 def suggest(

@@ -45,6 +45,7 @@ MAX_CANDIDATE_CLAIMS = 300
 MAX_CANDIDATE_DISPUTES = 40  # of the same place and period, the best by the subject's words
 MAX_CLAIMS_PER_DISPUTE = 60
 CONTENT_WORDS_CACHE = 10_000  # quotes whose words are remembered (about 1 KB each)
+RELATED_ALIKE = 0.15  # a claim this alike the words says its speaker and statement are about them too
 STATEMENT_DAYS = 7  # versions of one statement are reported within a week of it
 ATTRIBUTION_DISPUTES = {Dispute.Kind.ATTACK_ATTRIBUTION, Dispute.Kind.CEASEFIRE_VIOLATION}
 
@@ -524,10 +525,10 @@ class Matcher:
             found = {n for word in words for n in self._version_postings.get(word, ())}
         return [self.versions[n] for n in sorted(found)]
 
-    def _alike(self, words: AbstractSet[str], exclude: set[int]) -> dict[int, list[float]]:
-        """For each dispute, the Dice similarity of ``words`` with its two claims most alike, among
-        those sharing a word with them (the rest are 0): found through the words, not by comparing
-        with every claim of every dispute."""
+    def _alike(self, words: AbstractSet[str], exclude: set[int]) -> dict[int, dict[int, float]]:
+        """For each dispute, the Dice similarity of ``words`` with each of its claims sharing a word
+        with them (the rest are 0): found through the words, not by comparing with every claim of
+        every dispute."""
         if self._postings is None:
             self._postings = defaultdict(list)
             for dispute in self.disputes:
@@ -542,11 +543,11 @@ class Matcher:
                     shared[key][0] += 1
                 else:
                     shared[key] = [1, claim]
-        found: dict[int, list[float]] = defaultdict(list)
+        found: dict[int, dict[int, float]] = defaultdict(dict)
         for (dispute_id, claim_id), (count, claim) in shared.items():
             if claim_id not in exclude:
-                found[dispute_id].append(2 * count / (len(words) + len(claim[3])))
-        return {d: sorted(scores, reverse=True)[:2] for d, scores in found.items()}
+                found[dispute_id][claim_id] = 2 * count / (len(words) + len(claim[3]))
+        return found
 
     def _quote_words(self, version: _Version) -> AbstractSet[str]:
         if version.claim_id not in self._words:
@@ -643,14 +644,18 @@ class Matcher:
             score += 0.6 * topic
             if topic >= 0.1:
                 reasons.append("words of the question")
-            similar = alike.get(dispute.id, [])  # the two claims most alike (Dice), if any shares a word
+            near = alike.get(dispute.id, {})  # claim id -> Dice similarity, for the claims sharing a word
+            similar = sorted(near.values(), reverse=True)[:2]  # the two most alike
             score += 0.5 * (sum(similar) / 2 if similar else 0.0)
             if similar and similar[0] >= 0.2:
                 reasons.append(f"{round(100 * similar[0])}% alike a claim in it")
-            if speakers and any(s in speakers for _, s, _, _, _ in claims):
+            # Who said it is not what it is about: a speaker (or a statement) with claims in several
+            # disputes counts for those where what it said is alike these words.
+            related = [c for c in claims if near.get(c[0], 0.0) >= RELATED_ALIKE]
+            if speakers and any(s in speakers for _, s, _, _, _ in related):
                 score += 0.15
                 reasons.append("speaker already in it")
-            if statement_ids and any(st in statement_ids for _, _, st, _, _ in claims):
+            if statement_ids and any(st in statement_ids for _, _, st, _, _ in related):
                 score += 0.20
                 reasons.append("same statement in it")
             if q.measures:

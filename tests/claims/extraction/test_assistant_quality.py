@@ -42,18 +42,23 @@ SPEAKER_ACCURACY = 0.940
 OUTLET_VOICE_ACCURACY = 1.0
 VERSION_MATCHING = 0.978
 VERSION_MATCHING_EXTRACTED = 0.911
-DISPUTE_MATCHING = 0.835
+DISPUTE_MATCHING = 0.848  # 0.835 until speakers counted only where what they said is alike
 
 # What the assistant attached that is not so (ceilings: they may only go down). Zero false
 # attributions is the issue's target, so it is the ceiling too.
 FALSE_ATTRIBUTIONS = 0
 # Of 80 candidates over curated words: 23 before disputes needed the same place and period and a
-# score of DISPUTE_OFFER; the rest are disputes of the same war and weeks, offered for claims the
-# curators put in a sibling dispute or none (the subject, by words, is all that tells them apart).
-FALSE_DISPUTE_MATCHES = 16
+# score of DISPUTE_OFFER; 16 before a speaker or statement counted only where its claims in the
+# dispute are alike the words (RELATED_ALIKE) and two disputes within DISPUTE_MARGIN of each other
+# were both withheld. The issue's target is 5% at most (checked below).
+FALSE_DISPUTE_MATCHES = 3
 FALSE_STATEMENT_MATCHES = 7
-OWN_DISPUTE_OFFERED = 51  # of 77 candidates whose words belong to a dispute (a floor)
-
+# Of 77 candidates whose words belong to a dispute (a floor). It was 51 before the two rules above:
+# 12 right offers went with the 13 wrong ones, all between sibling disputes of the same war and
+# weeks (the diplomacy and the ending-hostilities questions, the Ganja and the overall civilian
+# tolls) that the words could not tell apart, or carried by the speaker alone. A wrong dispute is
+# worse than none (issue 12); this floor keeps "none" from spreading further.
+OWN_DISPUTE_OFFERED = 39
 # The targets set in the issue.
 TARGETS = {
     ("figure", "recall"): 0.9,
@@ -135,5 +140,6 @@ def test_disputes_and_statements_offered_are_the_claims_own(report):
     precision = report.precision
     assert precision.disputes.checked >= 75
     assert precision.disputes.wrong <= FALSE_DISPUTE_MATCHES, precision.disputes.misses
+    assert precision.disputes.rate <= 0.05, "the issue's target"
     assert precision.statements.wrong <= FALSE_STATEMENT_MATCHES, precision.statements.misses
     assert precision.disputes_offered.right >= OWN_DISPUTE_OFFERED, "offering nothing is no answer either"
