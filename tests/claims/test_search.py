@@ -458,3 +458,13 @@ def test_the_speaker_filter_renders_only_the_chosen_speaker(client, editor, seed
     blank = client.get(URL, {"q": "Ganja"}).content.decode()
     select = blank[blank.index('name="speaker"') : blank.index("</select>", blank.index('name="speaker"'))]
     assert select.count("<option") == 1
+
+
+def test_every_connection_plans_with_the_random_page_cost_of_ssd():
+    """With PostgreSQL's default of 4, a rare word's story candidates were a scan of every revision
+    (their TOASTed vectors are not costed): 0.5 s at 100k claims, 10 ms through the GIN index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
