@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from claims.merging import survivor_of
 from claims.models import Actor, Claim, Merge, Statement
 from claims.views.common import paginate
+from claims.views.inbox import _count
 from core.keyset import BadCursor, Key, KeysetPage, keyset_page, parse_datetime_value
 from sources.models import Outlet, Story
 
@@ -80,7 +81,9 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         Statement.objects.filter(speaker=actor)
         .select_related("responds_to__speaker")
-        .annotate(version_count=Count("versions"))
+        # counted by a subquery, for the page's statements only: a GROUP BY over the join counted
+        # every version of every statement of the actor first (43 ms for the busiest at 1M claims)
+        .annotate(version_count=_count(Claim.objects.all(), "statement"))
         .order_by("-said_on", "-id"),
         param="statements_page",
         per_page=PER_PAGE,

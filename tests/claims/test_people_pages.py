@@ -10,7 +10,7 @@ from django.urls import reverse
 from claims import services
 from claims.merging import actor_merge
 from claims.models import ActorRole, Claim
-from tests.factories import ActorFactory, DisputeFactory, OutletFactory, SideFactory, StoryFactory
+from tests.factories import ActorFactory, DisputeFactory, OutletFactory, SideFactory, StatementFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,19 @@ def test_compare_refuses_users_without_a_desk_role(client, outsider, editor):
     a, b = claims_by(ActorFactory(), editor, 2)
     client.force_login(outsider)
     assert client.get(reverse("claims:compare"), {"claims": f"{a.pk},{b.pk}"}).status_code == 403
+
+
+def test_actor_page_counts_each_statements_versions(client, editor):
+    actor = ActorFactory(name="Hikmet Quzbaratov")
+    address = StatementFactory(speaker=actor, said_on=date(2020, 10, 21), description="The video address")
+    briefing = StatementFactory(speaker=actor, said_on=date(2020, 10, 2), description="The briefing")
+    for i in range(3):
+        story = StoryFactory(body=f"He said {i + 10} were killed in the address.")
+        log(story, f"{i + 10} were killed", editor, speaker=actor, statement=address)
+    log(StoryFactory(body="He said 7 were wounded."), "7 were wounded", editor, speaker=actor, statement=briefing)
+    client.force_login(editor)
+
+    page = client.get(reverse("claims:actor_detail", args=[actor.pk])).content.decode()
+
+    assert "· 3 versions</span>" in page and "· 1 version</span>" in page
+    assert page.index("The video address") < page.index("The briefing")
