@@ -78,3 +78,32 @@ def test_the_jobs_of_a_worker_that_died_run_again_and_free_the_feed_it_was_polli
     assert LinkImport.objects.get(pk=link.pk).outcome == "new story"  # the link job ran again
     assert not ProcrastinateJob.objects.filter(status__in=["doing", "todo"], queue_name="ingest").exists()
     assert feed_poll_defer(feed)  # and the feed can be polled again
+
+
+def test_a_feed_is_polled_at_the_run_before_its_next_poll_not_a_minute_late():
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from ingest.models import Feed
+    from tests.factories import OutletFactory
+
+    outlet, author = OutletFactory(), UserFactory()
+    now = timezone.now()
+
+    def feed(name: str, next_poll_in: timedelta) -> Feed:
+        return Feed.objects.create(
+            outlet=outlet,
+            url=f"https://wire.example/{name}.xml",
+            interval_minutes=1,
+            next_poll_at=now + next_poll_in,
+            created_by=author,
+        )
+
+    # read at 14:20:05 every minute: next poll 14:21:05, and the job runs at 14:21 and 14:22
+    this_minute, next_minute = feed("soon", timedelta(seconds=50)), feed("later", timedelta(seconds=90))
+    late = feed("late", -timedelta(minutes=3))
+    assert feeds_due(int(now.timestamp())) == 2
+    polled = {job.args["feed_id"] for job in ProcrastinateJob.objects.filter(task_name="ingest.feed_poll")}
+    assert polled == {this_minute.pk, late.pk} and next_minute.pk not in polled
