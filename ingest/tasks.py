@@ -1,7 +1,7 @@
 """The ways in as background jobs (procrastinate tasks, found by procrastinate's Django app).
 
-- ``feeds_due`` (every minute) queues a poll of each active feed whose time comes before the next
-  minute's run (so a feed is polled at its interval, give or take that minute, never a minute late);
+- ``feeds_due`` (every minute) queues a poll of each active feed due nearer this run than the next
+  (so a feed is polled at its interval, give or take half a minute, never a minute late);
 - ``feed_poll_job`` polls one feed: ``lock`` keeps two workers from polling the same feed at once,
   ``queueing_lock`` keeps one poll of it waiting at most;
 - ``feed_item_import_job`` imports one item of a feed, ``link_import_job`` one pasted link;
@@ -17,12 +17,11 @@ editor sees them, and are not errors of the job.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from procrastinate import exceptions as procrastinate_exceptions
 from procrastinate import jobs
 from procrastinate.contrib.django import app
@@ -63,12 +62,15 @@ FEEDS_DUE_EVERY = timedelta(minutes=1)  # the cron below
 @app.periodic(cron="* * * * *", periodic_id="feeds_due")
 @app.task(queue="ingest", name="ingest.feeds_due", queueing_lock="ingest.feeds_due")
 def feeds_due(timestamp: int) -> int:
-    """Queue a poll of every active feed whose next poll falls before this job's next run. Returns
-    how many were queued. (Only those already due would poll a feed read at 14:20:05 every minute
-    at 14:22, not 14:21: its next poll, 14:21:05, is not yet due at the 14:21 run.)"""
+    """Queue a poll of every active feed whose next poll is nearer this run than the next: due by
+    this run's scheduled minute (``timestamp``) plus half a minute. Returns how many were queued.
+    (Only those already due would poll a feed read at 14:20:05 every minute at 14:22, not 14:21:
+    its next poll, 14:21:05, is not yet due at the 14:21 run. Half a minute, not a whole one, keeps
+    a feed read at 14:20:55 from being read again five seconds later at the 14:21 run. Counting
+    from the scheduled minute, not from now, keeps a run that starts late from reading early.)"""
     queued = 0
-    before_next_run = timezone.now() + FEEDS_DUE_EVERY
-    for feed in Feed.objects.filter(active=True, next_poll_at__lt=before_next_run).order_by("next_poll_at")[:500]:
+    due_by = datetime.fromtimestamp(timestamp, tz=UTC) + FEEDS_DUE_EVERY / 2
+    for feed in Feed.objects.filter(active=True, next_poll_at__lte=due_by).order_by("next_poll_at")[:500]:
         queued += feed_poll_defer(feed)
     return queued
 

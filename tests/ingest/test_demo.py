@@ -29,7 +29,7 @@ def test_the_demo_feed_fills_the_inbox_with_read_stories_and_raises_an_alert(cli
     feed = demo_feed_register(wire.feed_url, author=editor)
     worker_run_until_idle()
 
-    poll = FeedPoll.objects.get(feed=feed)
+    poll = FeedPoll.objects.filter(feed=feed).earliest("started_at")  # a minute's turn may read it again
     assert (poll.items, poll.new, poll.failed) == (len(DEMO_STORIES), len(DEMO_STORIES), 0)
     stories = Story.objects.filter(outlet__name=DEMO_OUTLET)
     assert sorted(stories.values_list("headline", flat=True)) == sorted(s.headline for s in DEMO_STORIES)

@@ -90,20 +90,22 @@ def test_a_feed_is_polled_at_the_run_before_its_next_poll_not_a_minute_late():
     from tests.factories import OutletFactory
 
     outlet, author = OutletFactory(), UserFactory()
-    now = timezone.now()
+    minute = timezone.now().replace(second=0, microsecond=0)  # the run's scheduled time
 
     def feed(name: str, next_poll_in: timedelta) -> Feed:
         return Feed.objects.create(
             outlet=outlet,
             url=f"https://wire.example/{name}.xml",
             interval_minutes=1,
-            next_poll_at=now + next_poll_in,
+            next_poll_at=minute + next_poll_in,
             created_by=author,
         )
 
-    # read at 14:20:05 every minute: next poll 14:21:05, and the job runs at 14:21 and 14:22
-    this_minute, next_minute = feed("soon", timedelta(seconds=50)), feed("later", timedelta(seconds=90))
+    # read at 14:19:25 every minute: next poll 14:20:25, nearer the 14:20 run than the 14:21 one
+    this_minute = feed("soon", timedelta(seconds=25))
+    # read at 14:19:55: next poll 14:20:55, for the 14:21 run (not again at 14:20, five seconds on)
+    just_read = feed("just-read", timedelta(seconds=55))
     late = feed("late", -timedelta(minutes=3))
-    assert feeds_due(int(now.timestamp())) == 2
+    assert feeds_due(int(minute.timestamp())) == 2
     polled = {job.args["feed_id"] for job in ProcrastinateJob.objects.filter(task_name="ingest.feed_poll")}
-    assert polled == {this_minute.pk, late.pk} and next_minute.pk not in polled
+    assert polled == {this_minute.pk, late.pk} and just_read.pk not in polled
