@@ -88,21 +88,28 @@ def _side(pk: int | None, key: str, name: str, kind: str) -> dict[str, Any] | No
     return None if pk is None else {"key": key, "name": name, "kind": kind}
 
 
+def _reference(request: Any, route: str, public_id: Any, **fields: Any) -> dict[str, Any]:
+    """A nested record as the serializers' reference fields write it: its id, its API url, then
+    ``fields``."""
+    return {"id": str(public_id), "url": record_url(request, route, public_id), **fields}
+
+
 def _disputes(audience: Audience, claim_ids: list[int], request: Any) -> dict[int, list[dict[str, Any]]]:
     """Each claim's visible placements, as ``ClaimDisputeRefSerializer`` writes them: one query."""
     placed: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = audience.claim_placements().filter(claim_id__in=claim_ids).values_list(*PLACEMENT_FIELDS)
     for claim_id, public_id, title, kind, stance, blames_id, key, name, side_kind, version in rows:
         placed[claim_id].append(
-            {
-                "id": str(public_id),
-                "url": record_url(request, "api:dispute-detail", public_id),
-                "title": title,
-                "kind": kind,
-                "stance": stance,
-                "blames": _side(blames_id, key, name, side_kind),
-                "version": version,
-            }
+            _reference(
+                request,
+                "api:dispute-detail",
+                public_id,
+                title=title,
+                kind=kind,
+                stance=stance,
+                blames=_side(blames_id, key, name, side_kind),
+                version=version,
+            )
         )
     return placed
 
@@ -160,44 +167,42 @@ def claim_list_items(
             "speaker": None,
         }
         if row["speaker_id"] is not None:
-            speaker_id = row["speaker__public_id"]
-            item["speaker"] = {
-                "id": str(speaker_id),
-                "url": record_url(request, "api:actor-detail", speaker_id),
-                "name": row["speaker__name"],
-                "side": _side(
+            item["speaker"] = _reference(
+                request,
+                "api:actor-detail",
+                row["speaker__public_id"],
+                name=row["speaker__name"],
+                side=_side(
                     row["speaker__side_id"],
                     row["speaker__side__key"],
                     row["speaker__side__name"],
                     row["speaker__side__kind"],
                 ),
-            }
+            )
         if "via" in extra:
             item["via"] = extra.pop("via")
-        story_id, outlet_id = row["story__public_id"], row["story__outlet__public_id"]
-        item["story"] = {
-            "id": str(story_id),
-            "url": record_url(request, "api:story-detail", story_id),
-            "headline": row["story__headline"],
-            "link": row["story__url"],
-            "outlet": {
-                "id": str(outlet_id),
-                "url": record_url(request, "api:outlet-detail", outlet_id),
-                "name": row["story__outlet__name"],
-            },
-            "published_on": _date(row["story__published_on"]),
-            "published_precision": row["story__published_precision"],
-        }
+        item["story"] = _reference(
+            request,
+            "api:story-detail",
+            row["story__public_id"],
+            headline=row["story__headline"],
+            link=row["story__url"],
+            outlet=_reference(
+                request, "api:outlet-detail", row["story__outlet__public_id"], name=row["story__outlet__name"]
+            ),
+            published_on=_date(row["story__published_on"]),
+            published_precision=row["story__published_precision"],
+        )
         item["statement"] = None
         if row["statement_id"] is not None:
-            statement_id = row["statement__public_id"]
-            item["statement"] = {
-                "id": str(statement_id),
-                "url": record_url(request, "api:statement-detail", statement_id),
-                "occasion": row["statement__occasion"],
-                "said_on": _date(row["statement__said_on"]),
-                "description": row["statement__description"],
-            }
+            item["statement"] = _reference(
+                request,
+                "api:statement-detail",
+                row["statement__public_id"],
+                occasion=row["statement__occasion"],
+                said_on=_date(row["statement__said_on"]),
+                description=row["statement__description"],
+            )
         item["disputes"] = disputes.get(row["pk"], [])
         item.update(extra)
         item["created_at"] = _datetime(row["created_at"])
