@@ -11,8 +11,10 @@ as the editor or as a partner (API key); p50 and p95 are reported with the respo
 SQL queries per page (``manage.py benchmark_scale --queries``, Django's test client), the two
 API ratios (the API list's p50 against raw psycopg fetching the same rows and fields, and against a
 bare JsonResponse view returning the same 50 claims on the same stack), the change log's write rate
-with generic plans on and off, each gunicorn worker's memory after the run, and each page's slowest
-SQL query with its ``EXPLAIN (ANALYZE, BUFFERS)`` (shown for the largest size).
+with generic plans on and off, the claim assistant's stories/s with matching
+(``manage.py benchmark_assistant``), ``manage.py import_stories``'s stories/s (rolled back), each
+gunicorn worker's memory after the run, and each page's slowest SQL query with its
+``EXPLAIN (ANALYZE, BUFFERS)`` (shown for the largest size).
 
 The tables go into docs/performance.md between the ``benchmark-scale`` markers, with the growth
 from each size to the next; the raw figures into var/benchmark-scale.json.
@@ -180,6 +182,13 @@ def render(results: dict[str, dict]) -> str:
         ],
         "claims logged per second, generic plans (auto)": [
             f"{r['writes']['force_generic_plan']['claims_per_s']:.0f} ({r['writes']['auto']['claims_per_s']:.0f})"
+            for r in sizes],
+        "assistant, seed stories with matching: stories/s (1,017-word story)": [
+            f"{r['assistant']['with_matching_stories_per_second']:.1f} "
+            f"({r['assistant']['thousand_word_story_with_matching_ms']:.0f} ms)" if "assistant" in r else "-"
+            for r in sizes],
+        "import_stories: stories/s (ms a story), rolled back": [
+            f"{r['imports']['stories_per_s']:.0f} ({r['imports']['ms_per_story']:.1f} ms)" if "imports" in r else "-"
             for r in sizes],
         "gunicorn worker memory after the run": [" / ".join(f"{m:.0f} MB" for m in r["worker_mb"]) for r in sizes],
         "requests per page": [str(r.get("runs", "-")) for r in sizes],

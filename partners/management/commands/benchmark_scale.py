@@ -4,16 +4,22 @@
 (generate_archive otherwise), creates the benchmark's editor session and partner key, and prints
 the pages to measure as JSON. ``--queries`` prints, as JSON, the SQL queries each of those pages runs
 (Django's test client, DEBUG off), the time raw psycopg takes to fetch the API list page's rows and
-fields, and the change-log write rate (placements logged through the service, rolled back) with
-the trigger functions' generic plans on and, for comparison, off.
+fields, the change-log write rate (placements logged through the service, rolled back) with
+the trigger functions' generic plans on and, for comparison, off, the claim assistant's speed on
+this archive (``manage.py benchmark_assistant``), and the import rate: ``manage.py import_stories``
+reading generated wire stories into a new outlet, in a transaction rolled back after each run.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import random
 import statistics
+import tempfile
 import time
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,11 +34,15 @@ from django.urls import reverse
 
 from claims import roles, services, visibility
 from claims.archive import RARE_WORD
+from claims.management.commands.benchmark_assistant import seed_texts
 from claims.models import Actor, Claim, Dispute
 from partners.models import PartnerKey
-from sources.models import Story
+from sources.models import Outlet, Story
 
 EDITOR = "bench-editor"
+IMPORT_STORIES = 200  # files per import run
+IMPORT_RUNS = 3
+IMPORT_OUTLET = "benchmark-wire"
 API_LIST_SQL = """
     SELECT c.public_id, c.quote, c.start, c."end", c.prefix, c.suffix, c.mode, c.status, c.said_on,
            c.is_published, c.published_at, c.created_at, c.updated_at, c.version,
@@ -134,7 +144,55 @@ class Command(BaseCommand):
                 cursor.cursor.execute(API_LIST_SQL)
                 cursor.cursor.fetchall()
 
-        return {"queries": queries, "raw_api_list_ms": _median_ms(raw), "writes": self.writes()}
+        return {
+            "queries": queries,
+            "raw_api_list_ms": _median_ms(raw),
+            "writes": self.writes(),
+            "assistant": self.assistant(),
+            "imports": self.imports(),
+        }
+
+    def assistant(self) -> dict:
+        """``manage.py benchmark_assistant`` on this archive: the seed stories with matching."""
+        out = io.StringIO()
+        call_command("benchmark_assistant", "--json", "--runs", "5", stdout=out)
+        return json.loads(out.getvalue())
+
+    def imports(self) -> dict:
+        """Stories imported per second by ``manage.py import_stories`` (a file and its sidecar
+        each, 500 to 1,500 words of seed paragraphs), median of ``IMPORT_RUNS`` runs. Each run
+        imports them into a new wire outlet in a transaction rolled back after it, so the archive
+        is unchanged (and the commits' flushes to disk are not counted)."""
+        paragraphs = [p for text, _ in seed_texts() for p in text.split("\n") if p.strip()]
+        rng = random.Random(13)
+        samples = []
+        with tempfile.TemporaryDirectory() as folder:
+            for n in range(IMPORT_STORIES):
+                chosen, words, goal = [f"Wire story {n} of the import benchmark."], 0, rng.randint(500, 1500)
+                while words < goal:
+                    chosen.append(rng.choice(paragraphs))
+                    words += len(chosen[-1].split())
+                path = Path(folder) / f"{n:04}.txt"
+                path.write_text("\n\n".join(chosen))
+                meta = {"outlet": IMPORT_OUTLET, "headline": f"Wire story {n}", "published": "2022-09-14",
+                        "url": f"https://wire.example.org/{n}"}  # fmt: skip
+                Path(f"{path}.meta.json").write_text(json.dumps(meta))
+            for _ in range(IMPORT_RUNS):
+                try:
+                    with transaction.atomic():
+                        Outlet.objects.create(key=IMPORT_OUTLET, name="Benchmark wire", kind=Outlet.Kind.WIRE)
+                        started = time.perf_counter()
+                        call_command("import_stories", folder, "--quiet", stdout=io.StringIO())
+                        samples.append(time.perf_counter() - started)
+                        imported = Story.objects.filter(outlet__key=IMPORT_OUTLET).count()
+                        raise _Rollback
+                except _Rollback:
+                    pass
+        if imported != IMPORT_STORIES:
+            raise RuntimeError(f"The import benchmark imported {imported} of {IMPORT_STORIES} stories.")
+        seconds = statistics.median(samples)
+        return {"stories": IMPORT_STORIES, "runs": IMPORT_RUNS, "stories_per_s": IMPORT_STORIES / seconds,
+                "ms_per_story": seconds * 1000 / IMPORT_STORIES}  # fmt: skip
 
     def slowest(self, captured: list[dict]) -> dict:
         """The request's slowest query: its time as the request ran it, its SQL, and its
