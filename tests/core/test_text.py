@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Value
 
 from claims.models import ActorAlias
-from core.text import FOLD_SQL, Fold, fold, fold_aligned, fold_in_database, fold_sql, squash
+from core.text import FOLD_SQL, Fold, _fold_char, fold, fold_aligned, fold_in_database, fold_sql, squash
 from tests.factories import ActorFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,10 @@ def test_a_folded_text_maps_back_to_the_offsets_it_came_from():
     for word, original in [("strasse", "Straße"), ("aesa", "Æsa"), ("pashinyan", "Pashinya\u0301n"), ("said", "said")]:
         start = folded.index(word)
         assert text[origin[start] : origin[start + len(word)]] == original
+
+
+def test_a_text_folds_as_character_by_character():
+    # fold translates through a table of _fold_char filled in as characters are met
+    every = "".join(map(chr, range(128)))
+    assert fold(every) == "".join(_fold_char(ch) for ch in every.strip(" "))
+    assert fold(" O`Brien and ABC ") == "o'brien and abc"
