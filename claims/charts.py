@@ -445,8 +445,11 @@ def comparable_charts(
     series_of: Callable[[Figure], tuple[str, str]],
     last_series: tuple[str, ...] = (),
     window_days: int = DEFAULT_WINDOW_DAYS,
-) -> tuple[list[RangeChart], list[Figure]]:
-    """One chart per group of totals that count the same thing; increments ("54 more") apart."""
+    limit: int | None = None,
+) -> tuple[list[RangeChart], list[Figure], int]:
+    """One chart per group of totals that count the same thing, the groups with most figures
+    first; increments ("54 more") apart. With ``limit``, only the first ``limit`` groups are laid
+    out; the third value is how many groups were left out."""
     groups: dict[tuple, list[Figure]] = defaultdict(list)
     increments: list[Figure] = []
     for figure in figures:
@@ -454,8 +457,10 @@ def comparable_charts(
             increments.append(figure)
         else:
             groups[reading_of(figure).key].append(figure)
+    ordered = sorted(groups.values(), key=lambda g: (-len(g), group_title(g[0])))
+    shown = ordered if limit is None else ordered[:limit]
     charts = []
-    for group in sorted(groups.values(), key=lambda g: (-len(g), group_title(g[0]))):
+    for group in shown:
         chart = range_chart(
             group,
             series_of=series_of,
@@ -465,4 +470,4 @@ def comparable_charts(
         )
         if chart is not None:
             charts.append(chart)
-    return charts, increments
+    return charts, increments, len(ordered) - len(shown)

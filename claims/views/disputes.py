@@ -46,9 +46,11 @@ from core.diffing import SideBySide, closest_pairs
 from core.keyset import BadCursor, Key, KeysetPage, keyset_page, page_link, parse_date_value
 from core.numbers import whole_number
 
-CARDS_PER_COLUMN = 10  # cards each column shows at first, and per "Show more"
+FIRST_CARDS = 3  # cards each column shows at first
+CARDS_PER_PAGE = 10  # cards each "Show more" adds to a column
 COLUMNS_MAX = 12  # columns shown (the biggest) when a dispute's claims come from more voices or outlets
 CHART_FIGURES = 150  # figures charted and compared, at most
+CHARTS_SHOWN = 4  # charts drawn at first (the groups with most figures); "Show all charts" for the rest
 STATEMENTS_SHOWN = 5
 OUTLETS_PER_STATEMENT = 6
 VERSIONS_PER_STATEMENT = 8
@@ -170,7 +172,7 @@ def _label(placement: ClaimDispute, by: str) -> tuple[str, str]:
 
 
 def first_cards(dispute: Dispute, by: str) -> list[Column]:
-    """Every column's count and first ``CARDS_PER_COLUMN`` cards, in one query (a window per
+    """Every column's count and first ``FIRST_CARDS`` cards, in one query (a window per
     column), whatever the dispute holds; the biggest ``COLUMNS_MAX`` columns when there are more."""
     key = column_key(by)
     ranked = (
@@ -180,7 +182,7 @@ def first_cards(dispute: Dispute, by: str) -> list[Column]:
             position=Window(RowNumber(), partition_by=[key], order_by=[F(k).asc() for k in CARD_ORDER]),
             column_count=Window(Count("*"), partition_by=[key]),
         )
-        .filter(position__lte=CARDS_PER_COLUMN)
+        .filter(position__lte=FIRST_CARDS)
         .order_by("column", *CARD_ORDER)
     )
     found: dict[str, Column] = {}
@@ -389,7 +391,7 @@ def column_page(request: HttpRequest, dispute: Dispute, key: str) -> KeysetPage 
         request,
         placements,
         keys=card_keys(),
-        per_page=CARDS_PER_COLUMN,
+        per_page=CARDS_PER_PAGE,
         salt=_salt(dispute, key),
         descending=False,
         param=CARDS_PARAM,
@@ -422,7 +424,26 @@ def cards_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
         "by": by,
         "columns": columns,
         "columns_total": sum(c.count for c in columns),
-        "per_column": CARDS_PER_COLUMN,
+    }
+
+
+def figures_context(dispute: Dispute, *, all_charts: bool = False) -> dict[str, Any]:
+    """The spreads of the dispute's figures and their charts: the ``CHARTS_SHOWN`` groups with
+    most figures, or every group with ``all_charts`` ("Show all charts")."""
+    figures, figure_total = figure_summary(dispute)
+    charts, increments, charts_more = comparable_charts(
+        figures,
+        series_of=lambda f: voice_of(f.claim),
+        last_series=("no-side", "own-voice"),
+        limit=None if all_charts else CHARTS_SHOWN,
+    )
+    return {
+        "charts": charts,
+        "charts_more": charts_more,
+        "increments": increments,
+        "spreads": spreads(figures),
+        "figures_charted": len(figures),
+        "figure_total": figure_total,
     }
 
 
@@ -432,18 +453,11 @@ def page_context(
     *,
     note_form: AnnotationForm | None = None,
     with_statements: bool = False,
+    all_charts: bool = False,
 ) -> dict[str, Any]:
     context = cards_context(request, dispute)
-    figures, figure_total = figure_summary(dispute)
-    charts, increments = comparable_charts(
-        figures, series_of=lambda f: voice_of(f.claim), last_series=("no-side", "own-voice")
-    )
     context.update(
-        charts=charts,
-        increments=increments,
-        spreads=spreads(figures),
-        figures_charted=len(figures),
-        figure_total=figure_total,
+        **figures_context(dispute, all_charts=all_charts),
         blame_rows=who_blames_whom(dispute) if dispute.kind in BLAME_KINDS else [],
         statements=statement_versions(dispute) if with_statements else None,
         **notes_context(request, dispute, reverse("claims:dispute_note_add", args=[dispute.pk]), form=note_form),
@@ -457,7 +471,9 @@ def page_context(
 @permission_required(["claims.view_dispute", "claims.view_claim"], raise_exception=True)
 def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The page; with htmx, one part of it: the cards (``part=cards``), a column's next cards
-    (``part=column``) or the versions of statements (``part=statements``, loaded when reached)."""
+    (``part=column``), every chart (``part=figures``) or the versions of statements
+    (``part=statements``, loaded when reached). Without JavaScript, ``part=figures`` and
+    ``part=statements`` give the whole page with that part in full."""
     dispute = get_object_or_404(Dispute.objects.select_related("merged_into"), pk=pk)
     if dispute.merged_into_id:
         return redirect(_surviving(dispute))
@@ -484,7 +500,9 @@ def _dispute_part(request: HttpRequest, dispute: Dispute) -> HttpResponse:
         return render(request, "claims/dispute_detail.html#column-more", {"cards": page.items, "column": column})
     if request.htmx and part == "statements":
         return render(request, "claims/dispute_detail.html#statements", {"statements": statement_versions(dispute)})
-    context = page_context(request, dispute, with_statements=part == "statements")
+    if request.htmx and part == "figures":
+        return render(request, "claims/dispute_detail.html#figures", figures_context(dispute, all_charts=True))
+    context = page_context(request, dispute, with_statements=part == "statements", all_charts=part == "figures")
     return render(request, "claims/dispute_detail.html", context)
 
 

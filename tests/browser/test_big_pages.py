@@ -1,5 +1,6 @@
 """Big disputes and busy speakers in a real browser: a dispute column's "Show more" adds the next
-cards in place (htmx), and an actor's claims page through keyset pages."""
+cards in place (htmx), "Show all charts" the charts after the first few, and an actor's claims
+page through keyset pages."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from playwright.sync_api import expect
 
 from claims import services
 from claims.models import ClaimDispute
-from claims.views.disputes import CARDS_PER_COLUMN
-from tests.claims.views.helpers import build_dispute
+from claims.views.disputes import CARDS_PER_PAGE, CHARTS_SHOWN, FIRST_CARDS
+from tests.claims.views.helpers import add_strikes, build_dispute
 from tests.factories import ActorFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,11 +26,11 @@ def test_show_more_adds_a_columns_next_cards_in_place(live_server, page, login, 
     column = page.locator("section.column").first
     key = column.get_attribute("id").removeprefix("column-").removesuffix("-cards")
     total = int(re.search(r"\((\d+)\)", column.locator("h3").inner_text()).group(1))
-    assert total > CARDS_PER_COLUMN
-    expect(column.locator("article.card")).to_have_count(CARDS_PER_COLUMN)
+    assert total > FIRST_CARDS + CARDS_PER_PAGE
+    expect(column.locator("article.card")).to_have_count(FIRST_CARDS)
 
     column.get_by_role("link", name="Show more").click()
-    expect(column.locator("article.card")).to_have_count(min(total, 2 * CARDS_PER_COLUMN))
+    expect(column.locator("article.card")).to_have_count(FIRST_CARDS + CARDS_PER_PAGE)
     while column.get_by_role("link", name="Show more").count():
         column.get_by_role("link", name="Show more").click()
         page.wait_for_load_state("networkidle")
@@ -43,6 +44,20 @@ def test_show_more_adds_a_columns_next_cards_in_place(live_server, page, login, 
     placements = placements.filter(claim__speaker__side_id=side) if side else placements.filter(claim__speaker=None)
     assert sorted(shown) == sorted(placements.values_list("claim_id", flat=True))
     assert len(set(shown)) == len(shown)
+
+
+def test_show_all_charts_adds_the_remaining_charts_in_place(live_server, page, login, editor):
+    dispute = build_dispute(editor, claims=8)
+    add_strikes(dispute, CHARTS_SHOWN + 2)
+    login(editor)
+    page.goto(f"{live_server.url}{dispute.get_absolute_url()}")
+    page.evaluate("window.__stillTheSamePage = true")
+    figures = page.locator("#figures")
+    expect(figures.locator("figure.chart")).to_have_count(CHARTS_SHOWN)
+    figures.get_by_role("link", name="Show all charts (3 more)").click()
+    expect(page.locator("#figures figure.chart")).to_have_count(CHARTS_SHOWN + 3)
+    expect(page.locator("#figures")).to_contain_text("Strike number 5")
+    assert page.evaluate("window.__stillTheSamePage") is True
 
 
 def test_actor_page_pages_through_a_busy_speakers_claims(live_server, page, login, editor):

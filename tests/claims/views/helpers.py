@@ -107,6 +107,23 @@ def build_dispute(editor, *, claims: int, kind: str = Dispute.Kind.CASUALTY_COUN
     return dispute
 
 
+def add_strikes(dispute: Dispute, count: int) -> None:
+    """``count`` more groups of comparable figures on the dispute's claims (one chart each): a toll
+    of civilians killed in another strike, one figure per strike."""
+    claims = Claim.objects.filter(dispute_links__dispute=dispute).order_by("pk")[:count]
+    for n, claim in enumerate(claims):
+        services.figure_add(
+            claim=claim,
+            figure=services.FigureInput(
+                measure=Figure.Measure.KILLED,
+                value=5 + n,
+                counted=Figure.Counted.CIVILIANS,
+                scope=ScopeFactory(label=f"Strike number {n}"),
+                as_of=date(2020, 10, 20),
+            ),
+        )
+
+
 class _Scripts(HTMLParser):
     """Collects <script> tags and inline event handlers / style attributes."""
 

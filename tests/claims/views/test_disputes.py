@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from claims import services
 from claims.models import Claim, ClaimDispute, Dispute, Figure
-from claims.views.disputes import CARDS_PER_COLUMN
-from tests.claims.views.helpers import assert_csp_safe, build_dispute, text_of
+from claims.views.disputes import CARDS_PER_PAGE, CHARTS_SHOWN, FIRST_CARDS
+from tests.claims.views.helpers import add_strikes, assert_csp_safe, build_dispute, text_of
 from tests.factories import (
     DisputeFactory,
     OutletFactory,
@@ -96,6 +96,25 @@ def test_casualty_dispute_has_range_chart_and_spread_of_comparable_figures(clien
     assert " apart (" not in page
     # the figure of another scope is said not to be comparable, and why, never measured against
     assert re.search(r"Cannot be compared\. [^.]*5,000 \(Speaker \d+\)\. Different whose [^.]*different scopes", page)
+
+
+def test_charts_beyond_the_first_few_are_one_request_away_with_htmx_and_without(client, editor):
+    dispute = build_dispute(editor, claims=8)
+    add_strikes(dispute, CHARTS_SHOWN + 2)  # six more groups of comparable figures: other strikes
+    groups = CHARTS_SHOWN + 3  # the dispute's own strike and the six others
+    client.force_login(editor)
+    html = client.get(dispute.get_absolute_url()).content.decode()
+    assert html.count('class="range-chart"') == CHARTS_SHOWN
+    # the groups with most figures first: the dispute's own strike, eight figures
+    assert "Strike on 17 Oct" in html.split('class="range-chart"')[1]
+    assert 'href="?part=figures#figures" hx-get="?part=figures"' in html
+    assert f"Show all charts ({groups - CHARTS_SHOWN} more)" in html
+    fragment = client.get(dispute.get_absolute_url(), {"part": "figures"}, HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<section id="figures"')
+    assert body.count('class="range-chart"') == groups and "Show all charts" not in body
+    whole = client.get(dispute.get_absolute_url(), {"part": "figures"}).content.decode()
+    assert "<html" in whole and whole.count('class="range-chart"') == groups and "Claims side by side" in whole
 
 
 def test_statement_versions_load_when_reached_and_without_javascript(client, editor):
@@ -264,7 +283,7 @@ def test_dispute_page_queries_are_bounded_and_do_not_grow_with_claims(
     # per side: the count of all its claims, its first cards, and a "Show more" for the rest
     counts = [int(n) for n in re.findall(r'class="column-title">[^<]+<span class="meta">\((\d+)\)</span>', html)]
     assert sum(counts) == 320
-    assert all(len(ids) == CARDS_PER_COLUMN for ids in _column_ids(html).values())
+    assert all(len(ids) == FIRST_CARDS for ids in _column_ids(html).values())
     assert html.count('class="show-more"') == 4
     assert _queries(client, small.get_absolute_url()) == _queries(client, big.get_absolute_url())
     assert (
@@ -289,7 +308,7 @@ def test_show_more_pages_through_a_column_in_order_with_htmx_and_without(client,
             "claim__story__published_on", "claim__story_id", "claim__start", "id"
         )
     ]
-    assert len(expected) > 2 * CARDS_PER_COLUMN
+    assert len(expected) > FIRST_CARDS + CARDS_PER_PAGE
     seen = _column_ids(html)[column]
     link = re.search(rf'hx-get="([^"]+)"[^>]*data-column="{column}"', html)
     while link:
@@ -303,7 +322,7 @@ def test_show_more_pages_through_a_column_in_order_with_htmx_and_without(client,
     # without JavaScript the link reloads the page with that column's next cards
     plain = re.search(rf'<a href="([^"]+)#column-{column}" hx-get', html).group(1).replace("&amp;", "&")
     page = client.get(url + plain).content.decode()
-    assert _column_ids(page)[column] == expected[CARDS_PER_COLUMN : 2 * CARDS_PER_COLUMN]
+    assert _column_ids(page)[column] == expected[FIRST_CARDS : FIRST_CARDS + CARDS_PER_PAGE]
     assert "Back to the first claims" in page
 
 
