@@ -398,17 +398,23 @@ class Matcher:
             window_params = [period[0] - span, period[1] + span, list(reprinted)]
         searches, params = [], []
         query = _or_query(words)
-        for condition, value in (
-            ("st.speaker_id = ANY(%s)", speakers),
-            ("c.search_vector @@ to_tsquery('claimdesk', %s)", query),
+        # The words' claims through the full-text index of the claims with a statement (a
+        # subquery of its own, OFFSET 0: else the planner walks every claim with a statement in
+        # statement order, testing the words on each); the speakers' through their statements.
+        matching = """(SELECT id, statement_id, story_id, said_on FROM claims_claim
+                        WHERE statement_id IS NOT NULL AND withdrawn_at IS NULL
+                          AND search_vector @@ to_tsquery('claimdesk', %s) OFFSET 0)"""
+        for claims, condition, value in (
+            ("claims_claim", "c.withdrawn_at IS NULL AND st.speaker_id = ANY(%s)", speakers),
+            (matching, "TRUE", query),
         ):
             if not value:
                 continue
             searches.append(f"""
-                (SELECT c.id FROM claims_claim c
+                (SELECT c.id FROM {claims} c
                    JOIN claims_statement st ON st.id = c.statement_id
                    JOIN sources_story s ON s.id = c.story_id
-                  WHERE c.withdrawn_at IS NULL AND {condition} {window}
+                  WHERE {condition} {window}
                   ORDER BY c.id + 0 DESC LIMIT {limit})""")  # + 0: through the index searched, not the newest first
             params += [value, *window_params]
         if not searches:

@@ -702,6 +702,7 @@ class Resolver:
         trigram index): the candidates ``name_typo`` then checks letter by letter."""
         if not names:
             return []
+        distinct = list(dict.fromkeys(names))  # a story names the same person many times: looked up once
         # A one-word name (a surname, "Kipper") is also compared word by word with each alias
         # ("oleh kiper"): word_similarity, through the same trigram index (`<%`).
         sql = f"""
@@ -721,12 +722,13 @@ class Resolver:
               ) m
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [names])
+            cursor.execute(sql, [distinct])
             rows = cursor.fetchall()
-        found: list[list[tuple[int, str]]] = [[] for _ in names]
+        found: list[list[tuple[int, str]]] = [[] for _ in distinct]
         for i, actor_id, alias in rows:
             found[int(i) - 1].append((self.gaz._survivor.get(actor_id, actor_id), alias))
-        return found
+        at = {name: n for n, name in enumerate(distinct)}
+        return [found[at[name]] for name in names]
 
     def by_typo(self, name: str, candidates: list[tuple[int, str]]) -> Resolution | None:
         """A person whose name ``name`` misspells by a letter or two (``name_typo``); never a

@@ -215,6 +215,12 @@ class Claim(Versioned):
             # the partner API's claim list (cursor on public_id) and every "visible claims" filter
             models.Index(name="claims_claim_partner_visible", fields=["public_id"], condition=Q(partner_visible=True)),
             GinIndex(name="claims_claim_search", fields=["search_vector"]),
+            # the assistant's search for statements reported in other words (claims.extraction.matching)
+            GinIndex(
+                name="claims_claim_statement_search",
+                fields=["search_vector"],
+                condition=Q(statement__isnull=False, withdrawn_at__isnull=True),
+            ),
             # the inbox: claims whose words and figures disagree after a revision, per story
             models.Index(
                 name="claims_claim_figures_disagree",
