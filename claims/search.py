@@ -12,8 +12,10 @@ across a join). A name typed with a misspelling or another transliteration ("Pas
 "Hajiev") that matches nothing is looked up in the alias trigram index, and the search runs for
 the closest alias, saying so ("Showing results for Hajiyev").
 
-Bounded work. Each kind ranks at most ``CANDIDATES`` matches (the first the index returns; the
-newest when there are no words to rank by) and counts at most ``CANDIDATES + 1`` ("1,000+").
+Bounded work. Each kind ranks at most ``CANDIDATES + 1`` matches (the first the index returns;
+the newest when there are no words to rank by) and counts no further ("1,000+"), in the same query
+as the rows shown. Stories rank on their headline, byline and dateline, the newest first among
+equals, so their long texts are never read to rank them.
 ``ts_headline`` reads the whole text, so it runs only for the rows of the page shown.
 
 Filters narrow each kind where they mean something and leave out kinds where they do not:
@@ -42,7 +44,6 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVectorField,
     TrigramSimilarity,
 )
 from django.core.paginator import Page, Paginator
@@ -61,7 +62,6 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Coalesce, Length, Lower, TruncDate
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -79,7 +79,7 @@ RESULT_KINDS: dict[str, str] = {
     STORY: "Stories",
     NOTE: "Annotations",
 }
-CANDIDATES = 1000  # matches ranked (and counted exactly) per kind
+CANDIDATES = 1000  # matches counted exactly per kind; one more is ranked, to tell "more than"
 GROUP_SIZE = 5  # rows per group when every kind is shown
 PAGE_SIZE = 20  # rows per page when one kind is shown
 SPEAKERS_MAX = 50  # actors a query may name
@@ -290,14 +290,6 @@ def _speaker_bonus(search: Search, field_name: str, bonus: float) -> Any:
     )
 
 
-def _vector_concat(*vectors: Any) -> CombinedExpression:
-    empty = Cast(Value(""), SearchVectorField())
-    combined = Coalesce(vectors[0], empty)
-    for vector in vectors[1:]:
-        combined = CombinedExpression(combined, "||", Coalesce(vector, empty), output_field=SearchVectorField())
-    return combined
-
-
 @dataclass(frozen=True)
 class _Kind:
     """How one kind is matched: its candidates (filtered, unordered), rank and date."""
@@ -392,23 +384,23 @@ def _stories(search: Search) -> _Kind | None:
         return None
     qs = Story.objects.all()
     if query is not None:
-        # headline matches and current-text matches, each found on its own and each bounded: one
-        # more than the candidates counted, so "more than CANDIDATES" still shows; unbounded, the
-        # text branch read every matching revision's vector for a common word (443 ms at 100k)
-        in_text = StoryRevision.objects.filter(search_vector=query, story__current_revision=F("pk"))
+        # headline matches and current-text matches, each found through its own GIN index and each
+        # bounded (one more than the candidates, so "more than CANDIDATES" still shows), joined as
+        # a UNION: OR'ed, the two became hashed filters on a walk of every story's primary key
         bound = CANDIDATES + 1
-        qs = qs.filter(
-            Q(pk__in=Story.objects.filter(search_vector=query).order_by().values("pk")[:bound])
-            | Q(pk__in=in_text.order_by().values("story_id")[:bound])
-        )
+        in_headline = Story.objects.filter(search_vector=query).order_by().values("pk")[:bound]
+        in_text = Story.objects.filter(current_revision__search_vector=query).order_by().values("pk")[:bound]
+        qs = qs.filter(pk__in=in_headline.union(in_text))
     if f.outlet:
         qs = qs.filter(outlet=f.outlet)
     if f.date_from:
         qs = qs.filter(published_on__gte=f.date_from)
     if f.date_to:
         qs = qs.filter(published_on__lte=f.date_to)
-    vector = _vector_concat(F("search_vector"), F("current_revision__search_vector"))
-    return _Kind(qs, SearchRank(vector, query) if query else None, F("published_on"))
+    # ranked on the headline, byline and dateline only, the newest first among equals (so a word
+    # only in the text ranks the newest stories first): ranking on the text too read each
+    # candidate's ~6 KB text vector, most of the page's database time for a common word
+    return _Kind(qs, SearchRank(F("search_vector"), query) if query else None, F("published_on"))
 
 
 def _notes(search: Search) -> _Kind | None:
@@ -450,7 +442,8 @@ def _bounded(k: _Kind, limit: int) -> QuerySet:
 
 
 def search_hits(search: Search, kind: str, *, with_total: bool = False) -> QuerySet:
-    """One kind's (id, rank, date) rows, best first, among at most ``CANDIDATES`` candidates.
+    """One kind's (id, rank, date) rows, best first, among at most ``CANDIDATES + 1`` candidates
+    (the one more tells "more than CANDIDATES" from exactly as many; pages show CANDIDATES).
 
     Slice it (a Paginator does) to fetch one page; ``load_results`` turns rows into results.
     """
@@ -460,12 +453,12 @@ def search_hits(search: Search, kind: str, *, with_total: bool = False) -> Query
         return model.objects.none().values_list("pk")
     rank = k.rank if k.rank is not None else Value(0.0, output_field=FloatField())
     ranked = (
-        model.objects.filter(pk__in=_bounded(k, CANDIDATES))
+        model.objects.filter(pk__in=_bounded(k, CANDIDATES + 1))
         .annotate(hit_rank=rank, hit_when=Cast(k.when, DateField()))
         .order_by(F("hit_rank").desc(), F("hit_when").desc(nulls_last=True), "-pk")
     )
     if with_total:
-        # the number of candidates, in the same query as the best rows
+        # the number of candidates, in the same query as the best rows: the capped count
         return ranked.annotate(total=Window(Count("*"))).values_list("pk", "hit_rank", "hit_when", "total")
     return ranked.values_list("pk", "hit_rank", "hit_when")
 
@@ -498,14 +491,13 @@ def run(f: SearchFilters, page_number: Any = 1) -> Outcome:
             continue
         if f.kind:
             count = count_hits(search, kind) or 0
-            page = Paginator(search_hits(search, kind), PAGE_SIZE).get_page(page_number)
+            paginator = Paginator(search_hits(search, kind), PAGE_SIZE)
+            paginator.count = min(count, CANDIDATES)  # counted just above: not counted again
+            page = paginator.get_page(page_number)
             rows = list(page.object_list)
         else:
             rows = list(search_hits(search, kind, with_total=True)[:GROUP_SIZE])
-            # the window counts the bounded candidates; a full candidate set may mean more
-            count = rows[0][3] if rows else 0
-            if count >= CANDIDATES:
-                count = count_hits(search, kind) or count
+            count = rows[0][3] if rows else 0  # the candidates: CANDIDATES + 1 means more
             rows = [row[:3] for row in rows]
         if count:
             groups.append(Group(kind, count, load_results(kind, rows, search)))

@@ -64,6 +64,21 @@ def test_a_headline_match_ranks_above_a_body_match(client, editor):
     assert found == [("story", in_headline.pk), ("story", in_body.pk)]
 
 
+def test_stories_matching_only_in_their_text_are_shown_newest_first(client, editor):
+    """Stories rank on their headline; a word only in the text ranks the newest first, however
+    often the text repeats it (the text is not read to rank)."""
+    older = StoryFactory(published_on=date(2024, 3, 1), body="Quzbarat. " * 20 + "Quzbarat again.")
+    newer = StoryFactory(published_on=date(2024, 5, 1), body="A long report that mentions Quzbarat once.")
+    newest = StoryFactory(published_on=date(2024, 6, 1), body="Nothing about the place.")
+    in_headline = StoryFactory(published_on=date(2024, 1, 1), headline="Quzbarat report", body="Old news.")
+    client.force_login(editor)
+
+    found = kinds_and_ids(client.get(URL, {"q": "Quzbarat", "kind": "story"}))
+
+    assert found == [("story", in_headline.pk), ("story", newer.pk), ("story", older.pk)]
+    assert ("story", newest.pk) not in found
+
+
 def test_results_mix_claims_stories_actors_and_labelled_annotations(client, editor):
     story = StoryFactory(headline="Quzbarat shelling", body="Officials said Quzbarat was shelled at dawn.")
     claim = log(story, "Quzbarat was shelled at dawn", editor)
@@ -439,6 +454,32 @@ def test_counts_are_capped_and_ranking_is_over_a_bounded_candidate_set(client, e
     one_kind = client.get(URL, {"q": "Quzbarat", "kind": "claim"})
     assert one_kind.context["page"].paginator.count == 5  # only the candidates are ranked
     assert "5+" in one_kind.content.decode()
+
+
+@pytest.mark.parametrize(("matches", "shown"), [(5, "5"), (6, "5+")])
+def test_a_count_is_exact_up_to_the_cap_and_capped_beyond_it_in_one_query(
+    client, editor, monkeypatch, django_assert_max_num_queries, matches, shown
+):
+    """Exactly CANDIDATES matches show as that number; one more shows "CANDIDATES+", for claims and
+    for stories (found in their headline, their text or both, each story counted once), and the
+    overview counts each kind in the query that fetches its best rows."""
+    for n in range(matches):
+        story = StoryFactory(headline=f"Quzbarat {n}" if n % 2 else f"Report {n}", body=f"Quzbarat report {n}.")
+        log(story, f"Quzbarat report {n}", editor)
+    monkeypatch.setattr(search_module, "CANDIDATES", 5)
+    client.force_login(editor)
+    overview = client.get(URL, {"q": "Quzbarat"})
+    with django_assert_max_num_queries(40) as captured:
+        client.get(URL, {"q": "Quzbarat"})
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+
+    assert groups(overview) == {"claim": shown, "story": shown}
+    for kind in ("claim", "story"):
+        one_kind = client.get(URL, {"q": "Quzbarat", "kind": kind})
+        html = one_kind.content.decode()
+        assert len(one_kind.context["results"]) == 5
+        assert one_kind.context["page"].paginator.count == 5
+        assert ("More than 5 match" in html) is (matches > 5)
 
 
 def test_filters_stay_in_the_url_of_group_links(client, editor, seeded):
