@@ -1,17 +1,19 @@
 """Who is calling the API, what they may do, and how fast.
 
 Partners send ``Authorization: Api-Key <key>``; desk users use their session or a token. Partner
-keys are read-only. Each partner request is logged on its key (``request_count``,
-``last_used_at``) and counted against the key's per-minute limit in the same atomic UPDATE of the
-key's row: the database is the store every server process shares, and one UPDATE ... RETURNING
-cannot lose a count to a concurrent request the way a cache's get-then-set can.
+keys are read-only. A partner request is checked, logged on its key (``request_count``,
+``last_used_at``) and counted against the key's per-minute limit in one atomic UPDATE ... RETURNING
+of the key's row, which matches only a usable key (not revoked, not expired) whose stored hash is
+the hash of the key sent: one round trip to the database per request, where a SELECT then an
+UPDATE cost two. The database is the store every server process shares, and one UPDATE cannot
+lose a count to a concurrent request the way a cache's get-then-set can.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import connection
@@ -30,9 +32,7 @@ WINDOW = timedelta(minutes=1)
 class Partner:
     """The principal behind a partner key: authenticated, read-only, no desk permissions."""
 
-    key: PartnerKey
-    window_started_at: datetime | None = None
-    window_count: int = 0
+    key: PartnerKey  # as this request's UPDATE left it: its window and count include this request
     is_authenticated: bool = True
     is_active: bool = True
     is_staff: bool = False
@@ -60,24 +60,54 @@ class Partner:
         return self.key.partner
 
 
-_COUNT_REQUEST = """
+def _counting(where: str, returning: str) -> str:
+    """The UPDATE that logs one request on the key ``where`` matches and counts it in the key's
+    current one-minute window (a new window starts at 1), returning ``returning``."""
+    return f"""
     UPDATE partners_partnerkey
        SET request_count = request_count + 1,
            last_used_at = statement_timestamp(),
            window_count = CASE WHEN window_started_at = date_trunc('minute', statement_timestamp())
                                THEN window_count + 1 ELSE 1 END,
            window_started_at = date_trunc('minute', statement_timestamp())
-     WHERE id = %s
- RETURNING window_started_at, window_count
+     WHERE {where}
+ RETURNING {returning}
 """
 
 
-def count_request(key: PartnerKey) -> tuple[datetime, int]:
-    """Log one request on ``key`` and return its current one-minute window and count."""
+_KEY_FIELDS = PartnerKey._meta.concrete_fields
+_COUNT_REQUEST = _counting("id = %s", "window_started_at, window_count")
+# the usable key (PartnerKeyManager.get_usable_keys: not revoked, not expired) with this prefix
+# (a unique, indexed column) and hash
+_USE_KEY = _counting(
+    "prefix = %s AND hashed_key = %s AND NOT revoked AND (expiry_date IS NULL OR expiry_date >= statement_timestamp())",
+    ", ".join(field.column for field in _KEY_FIELDS),
+)
+
+
+def count_request(key: PartnerKey) -> None:
+    """Log one request on ``key`` and set its current one-minute window and count on it."""
     with connection.cursor() as cursor:
         cursor.execute(_COUNT_REQUEST, [key.pk])
-        window_started_at, window_count = cursor.fetchone()
-    return window_started_at, window_count
+        key.window_started_at, key.window_count = cursor.fetchone()
+
+
+def use_key(key: str) -> PartnerKey | None:
+    """The usable key ``key`` names, its request logged and counted, in one UPDATE; None when no
+    usable key has this prefix and hash.
+
+    Keys are hashed with djangorestframework-api-key's SHA-512 hasher, which takes no salt, so the
+    hash of what was sent is compared in the database. (Comparing there is not constant-time, but
+    its timing can only tell a caller about the hash of their own guess, not about a stored key.)
+    Keys stored with one of Django's older, salted password hashers do not match here; the caller
+    falls back to the library's own check for them (``PartnerKey.objects.get_from_key``), which
+    also rehashes them with SHA-512.
+    """
+    prefix, _, _ = key.partition(".")
+    with connection.cursor() as cursor:
+        cursor.execute(_USE_KEY, [prefix, PartnerKey.objects.key_generator.hash(key)])
+        row = cursor.fetchone()
+    return None if row is None else PartnerKey.from_db(connection.alias, [f.attname for f in _KEY_FIELDS], row)
 
 
 class PartnerKeyAuthentication(authentication.BaseAuthentication):
@@ -93,12 +123,15 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
         key = key.strip()
         if not key or len(key) > 200 or "\x00" in key:
             raise exceptions.AuthenticationFailed("Malformed API key.")
-        try:
-            partner_key = PartnerKey.objects.get_from_key(key)
-        except PartnerKey.DoesNotExist:
-            raise exceptions.AuthenticationFailed("Unknown, revoked or expired API key.") from None
-        window_started_at, window_count = count_request(partner_key)
-        return Partner(partner_key, window_started_at, window_count), partner_key
+        partner_key = use_key(key)
+        if partner_key is None:
+            # an unknown, revoked or expired key, or one hashed before SHA-512 keys (see use_key)
+            try:
+                partner_key = PartnerKey.objects.get_from_key(key)
+            except PartnerKey.DoesNotExist:
+                raise exceptions.AuthenticationFailed("Unknown, revoked or expired API key.") from None
+            count_request(partner_key)
+        return Partner(partner_key), partner_key
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
@@ -129,9 +162,10 @@ class PartnerKeyThrottle(throttling.BaseThrottle):
         if not isinstance(user, Partner):
             return True
         self.retry_after = 0.0
-        if user.window_count <= user.key.rate_limit:
+        key = user.key
+        if key.window_count <= key.rate_limit:
             return True
-        window_end = user.window_started_at + WINDOW
+        window_end = key.window_started_at + WINDOW
         self.retry_after = max(1.0, math.ceil((window_end - timezone.now()).total_seconds()))
         return False
 

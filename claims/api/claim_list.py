@@ -5,22 +5,27 @@ and a DRF field call per value.
 A profile of the list at 100k claims put most of a page's time in DRF's per-field work for the 50
 claims and their references (docs/performance.md, "The claims list without DRF's per-field cost").
 The lean part of an item (the claim, its speaker, story, outlet, statement and disputes) is read
-as rows and assembled here; the nested lists named by ``expand`` are rare and go through
+as rows, the disputes as an array in each claim's row (one query for the page), and assembled
+here; the nested lists named by ``expand`` are rare and go through
 ``ClaimSerializer``'s own fields, fed by the audience's prefetches, so they cannot drift from the
 detail.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, QuerySet, prefetch_related_objects
+from django.db.models.functions import JSONObject
+from django.utils import timezone
 from rest_framework import serializers
 
 from claims.api.audience import Audience
-from claims.api.serializers import ClaimSerializer, record_url
+from claims.api.serializers import ClaimSerializer, record_urls
 from claims.models import Claim
 
 # the columns a lean item reads (``public_id`` by that name: the cursor pagination reads it)
@@ -62,56 +67,68 @@ ROW_FIELDS = (
     "created_at",
     "updated_at",
 )
-PLACEMENT_FIELDS = (
-    "claim_id",
-    "dispute__public_id",
-    "dispute__title",
-    "dispute__kind",
-    "stance",
-    "blames_id",
-    "blames__key",
-    "blames__name",
-    "blames__kind",
-    "version",
+# a placement as ``ClaimDisputeRefSerializer`` writes it, read in the claims' own query (an array
+# per claim), not in a second query
+PLACEMENT = JSONObject(
+    public_id="dispute__public_id",
+    title="dispute__title",
+    kind="dispute__kind",
+    stance="stance",
+    blames_id="blames_id",
+    blames_key="blames__key",
+    blames_name="blames__name",
+    blames_kind="blames__kind",
+    version="version",
 )
-# DRF's own conversions, so dates and times read exactly as the serializers write them
 _date = serializers.DateField().to_representation
-_datetime = serializers.DateTimeField().to_representation
 
 
-def claim_list_rows(claims: QuerySet[Claim]) -> QuerySet:
-    """The rows a page of the list is built from (paginate this, then ``claim_list_items``)."""
-    return claims.values(*ROW_FIELDS)
+def _datetime_writer():
+    """DRF's ``DateTimeField().to_representation`` (ISO 8601 in the current time zone, "Z" for
+    UTC), with the time zone looked up once for a page rather than once per value."""
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+
+    def write(value: datetime | None) -> str | None:
+        if not value:
+            return None
+        text = (value.astimezone(zone) if zone is not None else value).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return write
+
+
+def claim_list_rows(claims: QuerySet[Claim], audience: Audience) -> QuerySet:
+    """The rows a page of the list is built from (paginate this, then ``claim_list_items``): each
+    with its visible placements, in the order the representation lists them."""
+    placements = audience.claim_placements().filter(claim_id=OuterRef("pk")).values(json=PLACEMENT)
+    return claims.values(*ROW_FIELDS, placements=ArraySubquery(placements))
 
 
 def _side(pk: int | None, key: str, name: str, kind: str) -> dict[str, Any] | None:
     return None if pk is None else {"key": key, "name": name, "kind": kind}
 
 
-def _reference(request: Any, route: str, public_id: Any, **fields: Any) -> dict[str, Any]:
+def _reference(url: Callable[[str, Any], str], route: str, public_id: Any, **fields: Any) -> dict[str, Any]:
     """A nested record as the serializers' reference fields write it: its id, its API url, then
     ``fields``."""
-    return {"id": str(public_id), "url": record_url(request, route, public_id), **fields}
+    return {"id": str(public_id), "url": url(route, public_id), **fields}
 
 
-def _disputes(audience: Audience, claim_ids: list[int], request: Any) -> dict[int, list[dict[str, Any]]]:
-    """Each claim's visible placements, as ``ClaimDisputeRefSerializer`` writes them: one query."""
-    placed: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = audience.claim_placements().filter(claim_id__in=claim_ids).values_list(*PLACEMENT_FIELDS)
-    for claim_id, public_id, title, kind, stance, blames_id, key, name, side_kind, version in rows:
-        placed[claim_id].append(
-            _reference(
-                request,
-                "api:dispute-detail",
-                public_id,
-                title=title,
-                kind=kind,
-                stance=stance,
-                blames=_side(blames_id, key, name, side_kind),
-                version=version,
-            )
+def _disputes(placements: list[dict[str, Any]], url: Callable[[str, Any], str]) -> list[dict[str, Any]]:
+    """A claim's placements (from ``PLACEMENT``) as ``ClaimDisputeRefSerializer`` writes them."""
+    return [
+        _reference(
+            url,
+            "api:dispute-detail",
+            placed["public_id"],
+            title=placed["title"],
+            kind=placed["kind"],
+            stance=placed["stance"],
+            blames=_side(placed["blames_id"], placed["blames_key"], placed["blames_name"], placed["blames_kind"]),
+            version=placed["version"],
         )
-    return placed
+        for placed in placements
+    ]
 
 
 def _nested(audience: Audience, claim_ids: list[int], nested: frozenset[str], context: dict[str, Any]):
@@ -137,9 +154,9 @@ def claim_list_items(
 ) -> list[dict[str, Any]]:
     """The list's items for ``rows`` (from ``claim_list_rows``), in their order."""
     rows = list(rows)
-    request = context.get("request")
+    url = record_urls(context.get("request"))
+    _datetime = _datetime_writer()
     ids = [row["pk"] for row in rows]
-    disputes = _disputes(audience, ids, request)
     expanded = _nested(audience, ids, nested, context)
     items = []
     for row in rows:
@@ -147,8 +164,8 @@ def claim_list_items(
         extra = expanded(row["pk"])
         item: dict[str, Any] = {
             "id": str(public_id),
-            "url": record_url(request, "api:claim-detail", public_id),
-            "public_url": record_url(request, "public:claim", public_id),
+            "url": url("api:claim-detail", public_id),
+            "public_url": url("public:claim", public_id),
             "version": row["version"],
             "quote": row["quote"],
             "anchor": {
@@ -168,7 +185,7 @@ def claim_list_items(
         }
         if row["speaker_id"] is not None:
             item["speaker"] = _reference(
-                request,
+                url,
                 "api:actor-detail",
                 row["speaker__public_id"],
                 name=row["speaker__name"],
@@ -182,13 +199,13 @@ def claim_list_items(
         if "via" in extra:
             item["via"] = extra.pop("via")
         item["story"] = _reference(
-            request,
+            url,
             "api:story-detail",
             row["story__public_id"],
             headline=row["story__headline"],
             link=row["story__url"],
             outlet=_reference(
-                request, "api:outlet-detail", row["story__outlet__public_id"], name=row["story__outlet__name"]
+                url, "api:outlet-detail", row["story__outlet__public_id"], name=row["story__outlet__name"]
             ),
             published_on=_date(row["story__published_on"]),
             published_precision=row["story__published_precision"],
@@ -196,14 +213,14 @@ def claim_list_items(
         item["statement"] = None
         if row["statement_id"] is not None:
             item["statement"] = _reference(
-                request,
+                url,
                 "api:statement-detail",
                 row["statement__public_id"],
                 occasion=row["statement__occasion"],
                 said_on=_date(row["statement__said_on"]),
                 description=row["statement__description"],
             )
-        item["disputes"] = disputes.get(row["pk"], [])
+        item["disputes"] = _disputes(row["placements"], url)
         item.update(extra)
         item["created_at"] = _datetime(row["created_at"])
         item["updated_at"] = _datetime(row["updated_at"])

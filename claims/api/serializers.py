@@ -7,6 +7,7 @@ named ``shown_*``), so a representation never reaches past what its reader may s
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import get_script_prefix, reverse
@@ -60,6 +61,18 @@ def record_url(request: Any, view_name: str, public_id: Any) -> str:
     ``reverse`` gives, without resolving the route for every record of a page."""
     head, tail = _route(view_name, get_script_prefix())
     return absolute(request, f"{head}{public_id}{tail}")
+
+
+def record_urls(request: Any) -> Callable[[str, Any], str]:
+    """``record_url`` for the many records of one request's page, with the request's origin and
+    script prefix read once."""
+    origin, prefix = absolute(request, ""), get_script_prefix()
+
+    def url(view_name: str, public_id: Any) -> str:
+        head, tail = _route(view_name, prefix)
+        return f"{origin}{head}{public_id}{tail}"
+
+    return url
 
 
 class ApiUrlField(serializers.HyperlinkedIdentityField):

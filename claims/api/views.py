@@ -223,7 +223,7 @@ class ClaimViewSet(ClaimCorrectionsMixin, ReadViewSet):
         """Filtered, cursor-paginated rows assembled without DRF's per-field work (claims.api.claim_list)."""
         nested = self.nested  # a bad ``expand`` is a 400 before any query
         audience = self.audience
-        page = self.paginate_queryset(claim_list_rows(self.filter_queryset(audience.claims())))
+        page = self.paginate_queryset(claim_list_rows(self.filter_queryset(audience.claims()), audience))
         items = claim_list_items(page, audience=audience, nested=nested, context=self.get_serializer_context())
         return self.get_paginated_response(items)
 

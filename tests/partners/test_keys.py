@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -59,6 +61,29 @@ def test_every_request_is_logged_on_its_key(partner_key):
     assert key.last_used_at is not None
 
 
+def test_a_wrong_secret_with_a_real_prefix_is_refused_and_not_counted_on_the_key(partner_key):
+    client = APIClient()
+    prefix, _, secret = partner_key.partition(".")
+    forged = f"{prefix}.{secret[::-1]}"
+    assert client.get("/api/v1/outlets/", HTTP_AUTHORIZATION=f"Api-Key {forged}").status_code == 401
+    key = PartnerKey.objects.get(prefix=prefix)
+    assert (key.request_count, key.window_count, key.last_used_at) == (0, 0, None)
+
+
+def test_a_key_hashed_by_an_older_password_hasher_still_works_and_is_rehashed(partner_key):
+    """Keys are found by one UPDATE comparing their SHA-512 hash; a key stored with a salted
+    hasher (keys made before djangorestframework-api-key 2.0) goes through the library's check."""
+    prefix = partner_key.partition(".")[0]
+    PartnerKey.objects.filter(prefix=prefix).update(hashed_key=make_password(partner_key, hasher="md5"))
+    client = APIClient()
+    assert client.get("/api/v1/outlets/", HTTP_AUTHORIZATION=f"Api-Key {partner_key}").status_code == 200
+    key = PartnerKey.objects.get(prefix=prefix)
+    assert key.hashed_key.startswith("sha512$$")
+    assert key.request_count == 1
+    assert client.get("/api/v1/outlets/", HTTP_AUTHORIZATION=f"Api-Key {partner_key}").status_code == 200
+    assert PartnerKey.objects.get(prefix=prefix).request_count == 2
+
+
 def _not_near_a_window_boundary() -> None:
     """Rate limits count per clock minute (the database's clock): start the burst early enough in
     a minute that all its requests fall into the same window."""
@@ -83,6 +108,18 @@ def test_a_key_over_its_rate_limit_gets_429_with_retry_after_over_http(live_serv
     # another key is not affected
     assert LiveApi(live_server.url, make_key()).get("/api/v1/outlets/").status_code == 200
     assert PartnerKey.objects.get(prefix=key.split(".")[0]).request_count == 4
+
+
+def test_concurrent_requests_never_exceed_a_keys_rate_limit_over_http(live_server, db):
+    """Twelve requests at once on a key allowing five a minute: exactly five are served."""
+    key = make_key(rate_limit=5)
+    _not_near_a_window_boundary()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(
+            pool.map(lambda _: LiveApi(live_server.url, key).get("/api/v1/outlets/").status_code, range(12))
+        )
+    assert sorted(statuses) == [200] * 5 + [429] * 7
+    assert PartnerKey.objects.get(prefix=key.split(".")[0]).request_count == 12
 
 
 def test_an_admin_creates_a_key_in_the_admin_and_sees_it_only_once(client):
