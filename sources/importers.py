@@ -3,8 +3,10 @@
 One code path for every way a story file arrives: ``manage.py import_stories`` and the desk's
 browser upload both call :func:`read_story_file` (bytes -> text, refusing bad input with a clear
 message) and :func:`import_story_file` (that, plus metadata, through ``sources.services.story_import``
-in one transaction). Every refusal is a :class:`~core.errors.DomainError` whose message can be
-shown to an editor as it is; nothing is written when one is raised.
+in one transaction; ``import_stories`` takes many files' :func:`story_file_arguments` to
+``sources.services.story_import_many`` in a transaction for each batch of them). Every refusal is a
+:class:`~core.errors.DomainError` whose message can be shown to an editor as it is; nothing is
+written when one is raised.
 
 HTML is reduced to readable text with ``html-text`` (Zyte's small, maintained extractor on top of
 lxml): it drops scripts, styles and comments and lays block elements out as lines and paragraphs
@@ -285,8 +287,33 @@ def import_story_file(
     Raises ``DomainError`` naming the file and what is wrong; then nothing is written. The
     headline falls back to an HTML file's own ``<title>``; everything else must be given.
     """
+    arguments = story_file_arguments(name=name, data=data, meta=meta, author=author, max_bytes=max_bytes)
+    try:
+        return story_import(**arguments)
+    except DomainError as error:
+        if error.message.startswith(name):
+            raise
+        raise DomainError(f"{name}: {error.message}", field=error.field) from error
+
+
+def story_file_arguments(
+    *,
+    name: str,
+    data: bytes,
+    meta: StoryMeta,
+    author: AbstractBaseUser | None = None,
+    max_bytes: int | None = None,
+    outlets: dict[str, Outlet] | None = None,
+) -> dict[str, Any]:
+    """``story_import``'s arguments for one story file with its metadata (``import_story_file``;
+    ``manage.py import_stories`` imports many together with ``story_import_many``). Raises
+    ``DomainError`` naming the file and what is wrong. ``outlets`` keeps the outlets already
+    looked up, by key, for the next file."""
     story_text = read_story_file(name, data, max_bytes=max_bytes)
-    outlet = _resolve_outlet(name, meta.outlet)
+    outlets = {} if outlets is None else outlets
+    if meta.outlet not in outlets:
+        outlets[meta.outlet] = _resolve_outlet(name, meta.outlet)
+    outlet = outlets[meta.outlet]
     headline = (meta.headline or story_text.title or "").strip()
     if not headline:
         raise MissingMetadata(
@@ -314,19 +341,14 @@ def import_story_file(
     }
     for field, value in text_fields.items():
         _check_length(name, field, value)
-    try:
-        return story_import(
-            outlet=outlet,
-            text=story_text.text,
-            raw_html=story_text.raw_html,
-            published_on=meta.published,
-            published_precision=precision,
-            machine_translated=bool(meta.machine_translated),
-            source_name=name[:500],
-            author=author,
-            **text_fields,
-        )
-    except DomainError as error:
-        if error.message.startswith(name):
-            raise
-        raise DomainError(f"{name}: {error.message}", field=error.field) from error
+    return {
+        "outlet": outlet,
+        "text": story_text.text,
+        "raw_html": story_text.raw_html,
+        "published_on": meta.published,
+        "published_precision": precision,
+        "machine_translated": bool(meta.machine_translated),
+        "source_name": name[:500],
+        "author": author,
+        **text_fields,
+    }

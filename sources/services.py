@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max, Q
 from django.dispatch import Signal
 from django.utils.text import slugify
@@ -45,6 +46,18 @@ class ImportResult:
         return self.outcome != "unchanged"
 
 
+def _checked_text(text: str, headline: str) -> tuple[str, str]:
+    """The text as stored and its hash; ``DomainError`` when it or the headline cannot be imported."""
+    body = normalise_text(text)
+    if not body.strip():
+        raise DomainError("The story text is empty.", field="text")
+    if "\x00" in body:
+        raise DomainError("The story text contains NUL bytes: is it a binary file?", field="text")
+    if not headline.strip():
+        raise DomainError("The story needs a headline.", field="headline")
+    return body, content_hash(body)
+
+
 @transaction.atomic
 def story_import(
     *,
@@ -71,14 +84,7 @@ def story_import(
     - Text another outlet already published is a new story, recognised as republication: the
       story records that it carries the first outlet's copy.
     """
-    body = normalise_text(text)
-    if not body.strip():
-        raise DomainError("The story text is empty.", field="text")
-    if "\x00" in body:
-        raise DomainError("The story text contains NUL bytes: is it a binary file?", field="text")
-    if not headline.strip():
-        raise DomainError("The story needs a headline.", field="headline")
-    digest = content_hash(body)
+    body, digest = _checked_text(text, headline)
 
     existing = (
         StoryRevision.objects.select_related("story")
@@ -147,6 +153,110 @@ def story_import(
             story=story, outlet=original.outlet, relation=StorySource.Relation.REPUBLISHES
         )
     return ImportResult(story, revision, "new story", republication_of=originals)
+
+
+def story_import_many(imports: Sequence[dict[str, Any]]) -> list[ImportResult | DomainError | DatabaseError]:
+    """``story_import`` for each of ``imports`` (its keyword arguments), in the caller's
+    transaction: each one's result, or its error, in order. A story that cannot be imported is
+    rolled back alone (a savepoint of its own); the others are imported.
+
+    The stories that are plainly new (no text for their outlet or any other, no story at their URL
+    or key, in the desk or elsewhere in ``imports``: the usual wire story) are inserted together,
+    a few queries for all of them; the rest go through ``story_import`` one by one, after them, in
+    their order, as do all of them when the insert together fails.
+    """
+    results: list[ImportResult | DomainError | DatabaseError | None] = [None] * len(imports)
+    checked: dict[int, tuple[str, str]] = {}
+    for n, item in enumerate(imports):
+        try:
+            checked[n] = _checked_text(item["text"], item["headline"])
+        except DomainError as error:
+            results[n] = error
+    digests = Counter(digest for _, digest in checked.values())
+    keys = Counter(imports[n].get("key") for n in checked if imports[n].get("key"))
+    urls = Counter((imports[n]["outlet"].pk, imports[n]["url"]) for n in checked if imports[n].get("url"))
+    known = set(StoryRevision.objects.filter(content_hash__in=list(digests)).values_list("content_hash", flat=True))
+    taken_keys = set(Story.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    taken_urls = set()
+    if urls:
+        wanted = Q()
+        for outlet_id, url in urls:
+            wanted |= Q(outlet_id=outlet_id, url=url)
+        taken_urls = set(Story.objects.filter(wanted).values_list("outlet_id", "url"))
+
+    def plainly_new(n: int) -> bool:
+        item, digest = imports[n], checked[n][1]
+        key, url = item.get("key"), item.get("url")
+        where = (item["outlet"].pk, url)
+        return (
+            digest not in known
+            and digests[digest] == 1
+            and (not key or (key not in taken_keys and keys[key] == 1))
+            and (not url or (where not in taken_urls and urls[where] == 1))
+        )
+
+    together = [n for n in checked if plainly_new(n)]
+    one_by_one = [n for n in checked if n not in set(together)]
+    if together:
+        try:
+            with transaction.atomic():
+                for n, result in zip(
+                    together, _insert_new([imports[n] for n in together], together, checked), strict=True
+                ):
+                    results[n] = result
+        except DatabaseError:
+            one_by_one = sorted(one_by_one + together)
+    for n in one_by_one:
+        try:
+            results[n] = story_import(**imports[n])
+        except (DomainError, DatabaseError) as error:
+            results[n] = error
+    return results  # type: ignore[return-value]
+
+
+def _insert_new(
+    items: list[dict[str, Any]], numbers: list[int], checked: dict[int, tuple[str, str]]
+) -> list[ImportResult]:
+    """New stories, none like another or any in the desk (``story_import_many``), inserted together."""
+    stories = Story.objects.bulk_create(
+        [
+            Story(
+                key=item.get("key"),
+                outlet=item["outlet"],
+                headline=item["headline"].strip(),
+                url=item.get("url", ""),
+                published_on=item.get("published_on"),
+                published_precision=item.get("published_precision", Story.Precision.DAY),
+                byline=item.get("byline", ""),
+                dateline=item.get("dateline", ""),
+                language=item.get("language", "en"),
+                translated_from=item.get("translated_from", ""),
+                machine_translated=item.get("machine_translated", False),
+                created_by=item.get("author"),
+            )
+            for item in items
+        ]
+    )
+    revisions = StoryRevision.objects.bulk_create(
+        [
+            StoryRevision(
+                story=story,
+                number=1,
+                body=checked[n][0],
+                raw_html=item.get("raw_html", ""),
+                content_hash=checked[n][1],
+                source_name=item.get("source_name", ""),
+                created_by=item.get("author"),
+            )
+            for story, item, n in zip(stories, items, numbers, strict=True)
+        ]
+    )
+    for story, revision in zip(stories, revisions, strict=True):
+        story.current_revision = revision
+    Story.objects.bulk_update(stories, ["current_revision"])
+    for story, revision, item in zip(stories, revisions, items, strict=True):
+        story_added.send(sender=Story, story=story, revision=revision, author=item.get("author"))
+    return [ImportResult(story, revision, "new story") for story, revision in zip(stories, revisions, strict=True)]
 
 
 # --- Outlets ----------------------------------------------------------------------------------

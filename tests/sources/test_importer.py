@@ -464,3 +464,80 @@ def test_import_story_file_imports_an_upload_with_form_metadata(ap):
 def test_html_with_no_body_text_is_refused_like_an_empty_file(html):
     with pytest.raises(DomainError, match=r"^story\.html is empty: HTML with no text in its body\.$"):
         read_story_file("story.html", html)
+
+
+def test_a_batch_mixes_new_stories_unchanged_texts_new_revisions_and_republication(tmp_path, ap, sabah):
+    # each as the same files imported one at a time would be: the new stories are inserted together,
+    # the rest (like a story in the desk or another file of the batch) one by one
+    first = write(tmp_path / "a.txt", TEXT, {"outlet": "ap-test", "headline": "Original", "url": "https://x.example/a"})
+    run(str(first))
+    original = mine().get()
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    files = {
+        "1-new.txt": ("First new story.", {"outlet": "ap-test", "headline": "New one", "url": "https://x.example/1"}),
+        "2-same.txt": (TEXT, {"outlet": "ap-test", "headline": "Same text", "url": "https://x.example/other"}),
+        "3-revised.txt": ("Revised text.", {"outlet": "ap-test", "headline": "Original", "url": "https://x.example/a"}),
+        "4-copy.txt": (TEXT, {"outlet": "sabah-test", "headline": "Sabah runs AP"}),
+        "5-twice.txt": ("Sent twice.", {"outlet": "ap-test", "headline": "Twice"}),
+        "6-twice-again.txt": ("Sent twice.", {"outlet": "ap-test", "headline": "Twice again"}),
+        "7-new.txt": ("Second new story.", {"outlet": "sabah-test", "headline": "New two"}),
+        "8-unknown.txt": ("Unknown outlet.", {"outlet": "nobody", "headline": "Lost"}),
+    }
+    for name, (text, meta) in files.items():
+        write(folder / name, text, meta)
+
+    out, err, error = run(str(folder), "--batch", "5")
+
+    assert str(error) == "1 of 8 files failed; see the messages above."
+    assert "4 new stories, 1 new revision, 2 unchanged, 1 failed" in out
+    assert f"unchanged: {folder / '2-same.txt'} (same text as story {original.pk}, revision 1)" in out
+    assert f"new revision: {folder / '3-revised.txt'} -> story {original.pk} revision 2" in out
+    copy = Story.objects.get(headline="Sabah runs AP")
+    assert f"recognised as republication of story {original.pk} ({ap})" in out
+    assert list(copy.carried_from.all()) == [ap]
+    twice = Story.objects.get(headline="Twice")
+    assert f"unchanged: {folder / '6-twice-again.txt'} (same text as story {twice.pk}, revision 1)" in out
+    assert "8-unknown.txt: unknown outlet 'nobody'" in err
+    new = Story.objects.get(headline="New one")
+    assert (new.url, new.current_revision.body, new.current_revision.number) == (
+        "https://x.example/1",
+        "First new story.",
+        1,
+    )
+    assert Story.objects.get(headline="New two").outlet == sabah
+    assert sorted(mine().values_list("headline", flat=True)) == [
+        "New one",
+        "New two",
+        "Original",
+        "Sabah runs AP",
+        "Twice",
+    ]
+    assert not Story.objects.filter(headline__in=["Same text", "Twice again", "Lost"]).exists()
+    assert Events.objects.filter(pgh_obj_model="sources.Story", pgh_obj_id=str(new.pk)).exists()
+
+
+def test_a_file_the_database_refuses_is_rolled_back_alone_and_the_rest_of_its_batch_imported(tmp_path, ap):
+    # a rule only the database knows about, for the length of the test (its transaction is rolled back)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION test_refuse_headline() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.headline = 'Refused' THEN RAISE EXCEPTION 'no story may be called Refused'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_refuse_headline BEFORE INSERT ON sources_story
+                FOR EACH ROW EXECUTE FUNCTION test_refuse_headline();
+            """
+        )
+    for n, headline in enumerate(["Good", "Refused", "Also good"]):
+        write(tmp_path / f"{n}.txt", f"Text {n}.", {"outlet": "ap-test", "headline": headline})
+
+    out, err, error = run(str(tmp_path))
+
+    assert str(error) == "1 of 3 files failed; see the messages above."
+    assert f"failed: {tmp_path / '1.txt'}: the database refused it: no story may be called Refused" in err
+    assert "2 new stories, 0 new revisions, 0 unchanged, 1 failed" in out
+    assert sorted(mine().values_list("headline", flat=True)) == ["Also good", "Good"]
+    assert not StoryRevision.objects.filter(body="Text 1.").exists()

@@ -1,12 +1,13 @@
 """``manage.py import_stories PATH...``: import plain-text and HTML story files.
 
-Each file is imported in its own transaction through ``sources.importers.import_story_file``;
-a bad file is reported with its reason and skipped, the others go on. The exit status is 1 when
-any file failed, 0 otherwise.
+The files are imported in batches (``--batch``, 50 by default), one transaction for each, through
+``sources.importers.story_file_arguments`` and ``sources.services.story_import_many`` (the new
+stories of a batch are inserted together); a bad file is reported with its reason and skipped,
+rolled back alone, the others go on. The exit status is 1 when any file failed, 0 otherwise.
 
-A file is reported done ("new story: ...") only after its transaction committed, so what was
-reported survives a crash of the database server. When the connection to the server is lost the
-run stops at once (the remaining files would all fail the same way); running the same command
+A file is reported done ("new story: ...") only after its batch's transaction committed, so what
+was reported survives a crash of the database server. When the connection to the server is lost
+the run stops at once (the remaining files would all fail the same way); running the same command
 again skips what was committed (same text: "unchanged") and imports the rest.
 """
 
@@ -20,13 +21,15 @@ from typing import Any
 import pghistory
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from tqdm import tqdm
 
 from core.errors import DomainError
-from sources.importers import StoryMeta, import_story_file, is_sidecar, parse_published, read_sidecar, sidecar_for
-from sources.models import Story
-from sources.services import ImportResult
+from sources.importers import StoryMeta, is_sidecar, parse_published, read_sidecar, sidecar_for, story_file_arguments
+from sources.models import Outlet, Story
+from sources.services import ImportResult, story_import_many
+
+BATCH = 50  # files a transaction
 
 
 def _connection_lost() -> bool:
@@ -71,6 +74,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help="Username recorded as the importer (created_by and history).")
         parser.add_argument("--quiet", action="store_true", help="No progress bar and no per-file lines.")
+        parser.add_argument(
+            "--batch", type=int, default=BATCH, help=f"Files imported in one transaction (default {BATCH})."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         flags = self._flags(options)
@@ -85,7 +91,7 @@ class Command(BaseCommand):
         counts: Counter[str] = Counter()
         lost = False
         show_bar = not quiet and len(files) > 1 and self.stderr.isatty()
-        bar = tqdm(files, unit="file", disable=not show_bar, file=self.stderr._out, leave=False)
+        bar = tqdm(total=len(files), unit="file", disable=not show_bar, file=self.stderr._out, leave=False)
 
         def say(line: str, *, error: bool = False) -> None:
             if show_bar:
@@ -95,30 +101,52 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(line)
 
-        for path, problem in bar:
-            label = str(path)
+        def failed(label: str, error: DomainError) -> None:
+            counts["failed"] += 1
+            message = error.message if error.message.startswith(label) else f"{label}: {error.message}"
+            say(self.style.ERROR(f"failed: {message}"), error=True)
+
+        outlets: dict[str, Outlet] = {}
+        size = max(1, options["batch"])
+        for start in range(0, len(files), size):
+            batch: list[tuple[str, dict[str, Any]]] = []  # (label, story_import's arguments)
+            for path, problem in files[start : start + size]:
+                label = str(path)
+                try:
+                    if problem:
+                        raise DomainError(problem)
+                    batch.append((label, self._arguments(path, flags, user, outlets)))
+                except DomainError as error:
+                    failed(label, error)
+            outcomes: list[Any] = []
             try:
-                if problem:
-                    raise DomainError(problem)
-                result = self._import_one(path, flags, user)
-            except DomainError as error:
-                counts["failed"] += 1
-                message = error.message if error.message.startswith(label) else f"{label}: {error.message}"
-                say(self.style.ERROR(f"failed: {message}"), error=True)
-                continue
-            except DatabaseError as error:
-                counts["failed"] += 1
-                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-                if _connection_lost():
-                    say(self.style.ERROR(f"failed: {label}: the database connection was lost: {reason}"), error=True)
-                    lost = True
-                    break
-                # A rule only the database knows about; the file's transaction was rolled back.
-                say(self.style.ERROR(f"failed: {label}: the database refused it: {reason}"), error=True)
-                continue
-            counts[result.outcome] += 1
-            if verbose:
-                say(self._describe(label, result))
+                if batch:
+                    context = pghistory.context(command="import_stories", user=getattr(user, "pk", None))
+                    with context, transaction.atomic():
+                        outcomes = story_import_many([arguments for _, arguments in batch])
+            except DatabaseError as error:  # the commit: the whole batch is rolled back
+                outcomes = [error] * len(batch)
+            for (label, _), outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, DomainError):
+                    failed(label, outcome)
+                elif isinstance(outcome, DatabaseError):
+                    counts["failed"] += 1
+                    reason = str(outcome).strip().splitlines()[0] if str(outcome).strip() else type(outcome).__name__
+                    if lost or _connection_lost():
+                        say(
+                            self.style.ERROR(f"failed: {label}: the database connection was lost: {reason}"), error=True
+                        )
+                        lost = True
+                    else:
+                        # A rule only the database knows about; the file was rolled back.
+                        say(self.style.ERROR(f"failed: {label}: the database refused it: {reason}"), error=True)
+                else:
+                    counts[outcome.outcome] += 1
+                    if verbose:
+                        say(self._describe(label, outcome))
+            bar.update(min(size, len(files) - start))
+            if lost:
+                break
         bar.close()
 
         summary = ", ".join(
@@ -184,7 +212,7 @@ class Command(BaseCommand):
             else:
                 yield path, None
 
-    def _import_one(self, path: Path, flags: StoryMeta, user: Any) -> ImportResult:
+    def _arguments(self, path: Path, flags: StoryMeta, user: Any, outlets: dict[str, Outlet]) -> dict[str, Any]:
         sidecar = sidecar_for(path)
         meta = read_sidecar(sidecar) if sidecar else StoryMeta()
         meta = meta.merged(flags)
@@ -192,8 +220,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise DomainError(f"cannot be read ({error.strerror}).") from error
-        with pghistory.context(command="import_stories", user=getattr(user, "pk", None)):
-            return import_story_file(name=str(path), data=data, meta=meta, author=user)
+        return story_file_arguments(name=str(path), data=data, meta=meta, author=user, outlets=outlets)
 
     def _describe(self, label: str, result: ImportResult) -> str:
         story = result.story
