@@ -31,7 +31,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 
 from claims.extraction import DISPUTE_CONFIDENCE, STATEMENT_CONFIDENCE, Candidate, FigureSuggestion
@@ -199,6 +199,13 @@ def follow_set(*, user: AbstractBaseUser, target: Model, follow: bool = True) ->
 def follows(user: AbstractBaseUser, target: Model) -> bool:
     field = next(name for name, model in FOLLOWABLE.items() if isinstance(target, model))
     return Follow.objects.filter(user=user, **{field: target}).exists()
+
+
+def followed(user: AbstractBaseUser, model: type[Model]) -> Exists:
+    """Whether ``user`` follows the row, as an annotation for ``model``'s rows (``followed=``): the
+    follow button then needs no query of its own."""
+    field = next(name for name, followable in FOLLOWABLE.items() if followable is model)
+    return Exists(Follow.objects.filter(user=user, **{field: OuterRef("pk")}))
 
 
 def alert_seen(*, alert: Alert, user: AbstractBaseUser) -> None:

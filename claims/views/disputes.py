@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Case,
     CharField,
@@ -22,7 +23,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -30,17 +30,19 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, DenseRank, RowNumber
+from django.db.models.functions import Cast, Coalesce, Concat, DenseRank, JSONObject, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from claims.alerts import followed
 from claims.charts import comparable_charts
 from claims.exports import dispute_csv, dispute_export
 from claims.figures import spreads
 from claims.forms import AnnotationForm
 from claims.models import ActorRole, Annotation, Claim, ClaimDispute, ClaimVia, Dispute, Figure, Review
+from claims.ratings import Rating
 from claims.views.notes import note_add, notes_context
 from core.diffing import SideBySide, closest_pairs
 from core.keyset import BadCursor, Key, KeysetPage, keyset_page, page_link, parse_date_value
@@ -105,11 +107,19 @@ def column_filter(key: str) -> Q | None:
     return Q(claim__speaker__side_id=pk) if kind == "side" else Q(claim__story__outlet_id=pk)
 
 
+def _card_rows(model: type[Any], order: tuple[str, ...], **fields: Any) -> ArraySubquery:
+    """A card's rows of ``model`` (its figures, vias, reviews) as one array of JSON objects in the
+    card's own row, rather than a query per kind of row for the whole page."""
+    rows = model.objects.filter(claim=OuterRef("claim_id")).order_by(*order)
+    if model is Review:
+        rows = rows.filter(withdrawn_at__isnull=True)
+    return ArraySubquery(rows.values(row=JSONObject(**fields)))
+
+
 def placements_for(dispute: Dispute) -> QuerySet[ClaimDispute]:
-    """The dispute's claims (withdrawn ones left out) with everything a card shows, in a fixed
-    number of queries: the card's row, its figures, the outlets it came via, its reviews. The
-    speaker's role on the day is read in the same row (no prefetch of every role)."""
-    reviews = Review.objects.filter(withdrawn_at__isnull=True).select_related("reviewer").order_by("created_at")
+    """The dispute's claims (withdrawn ones left out) with everything a card shows, in one query:
+    the card's row, and in it the speaker's role on the day, the count of notes, the figures, the
+    outlets it came via and the reviews (read by ``prepare_cards``)."""
     day = Coalesce("claim__said_on", "claim__story__published_on")
     role = ActorRole.objects.filter(
         Q(start__isnull=True) | Q(start__lte=OuterRef("card_day")),
@@ -127,17 +137,34 @@ def placements_for(dispute: Dispute) -> QuerySet[ClaimDispute]:
     return (
         ClaimDispute.objects.filter(dispute=dispute)
         .active()
-        .select_related("blames", "claim__speaker__side", "claim__story__outlet", "claim__statement__speaker")
-        .prefetch_related(
-            Prefetch("claim__figures", Figure.objects.select_related("whose", "scope")),
-            Prefetch("claim__via", ClaimVia.objects.select_related("outlet")),
-            Prefetch("claim__reviews", reviews),
-        )
+        .select_related("blames", "claim__speaker__side", "claim__story__outlet")
         .annotate(
             dated=_dated(),
             card_day=day,
             role_title=Subquery(role.values("title")[:1]),
             note_count=Coalesce(Subquery(notes, output_field=IntegerField()), 0),
+            figure_rows=_card_rows(
+                Figure,
+                ("id",),
+                qualifier="qualifier",
+                value="value",
+                measure="measure",
+                counted="counted",
+                whose="whose__name",
+                tally="tally",
+                raw="raw",
+                scope="scope__label",
+                as_of="as_of",
+            ),
+            via_rows=_card_rows(ClaimVia, ("position", "id"), name="outlet__name", state="outlet__state_affiliated"),
+            review_rows=_card_rows(
+                Review,
+                ("created_at", "id"),
+                rating="rating",
+                published="is_published",
+                published_at="published_at",
+                reviewer="reviewer__username",
+            ),
         )
     )
 
@@ -172,38 +199,91 @@ def _label(placement: ClaimDispute, by: str) -> tuple[str, str]:
 
 
 def first_cards(dispute: Dispute, by: str) -> list[Column]:
-    """Every column's count and first ``FIRST_CARDS`` cards, in one query (a window per
-    column), whatever the dispute holds; the biggest ``COLUMNS_MAX`` columns when there are more."""
+    """Every column's count and first ``FIRST_CARDS`` cards, whatever the dispute holds; the
+    biggest ``COLUMNS_MAX`` columns when there are more. Two queries: the first cards of each
+    column ranked (a window per column) on the placements' keys alone, then those cards in full."""
     key = column_key(by)
-    ranked = (
-        placements_for(dispute)
+    ranked = list(
+        ClaimDispute.objects.filter(dispute=dispute)
+        .active()
         .annotate(
+            dated=_dated(),
             column=key,
             position=Window(RowNumber(), partition_by=[key], order_by=[F(k).asc() for k in CARD_ORDER]),
             column_count=Window(Count("*"), partition_by=[key]),
         )
         .filter(position__lte=FIRST_CARDS)
         .order_by("column", *CARD_ORDER)
+        .values_list("pk", "column", "column_count")
     )
+    cards = placements_for(dispute).filter(pk__in=[pk for pk, _, _ in ranked]).order_by().in_bulk()
     found: dict[str, Column] = {}
-    for placement in ranked:
-        column = found.get(placement.column)
+    for pk, key, count in ranked:
+        placement = cards[pk]
+        column = found.get(key)
         if column is None:
             label, badge = _label(placement, by)
-            column = found[placement.column] = Column(placement.column, label, badge, placement.column_count)
+            column = found[key] = Column(key, label, badge, count)
         column.cards.append(placement)
     last = {"own-voice": 2, "no-side": 1}
     biggest = sorted(found.values(), key=lambda c: -c.count)[:COLUMNS_MAX]
     return sorted(biggest, key=lambda c: (last.get(c.key, 0), c.label))
 
 
+@dataclass(frozen=True)
+class CardFigure:
+    """A figure as a card shows it, its words ready: "at least 60 killed civilians (Azerbaijan)"."""
+
+    headline: str
+    kind: str  # what it counts, after the number: "killed civilians (Azerbaijan)"
+    increment: bool
+    raw: str
+    scope: str | None
+    as_of: date | None
+
+
+@dataclass(frozen=True)
+class CardReview:
+    rating: str
+    published: bool
+    published_at: datetime | None
+    reviewer: str | None
+
+
+def _card_figure(row: dict[str, Any]) -> CardFigure:
+    qualifier = Figure.Qualifier(row["qualifier"]).label
+    kind = Figure.Measure(row["measure"]).label.lower()
+    if row["counted"] != Figure.Counted.UNSPECIFIED:
+        kind += f" {Figure.Counted(row['counted']).label.lower()}"
+    if row["whose"]:
+        kind += f" ({row['whose']})"
+    return CardFigure(
+        headline=f"{qualifier} {row['value']}",
+        kind=kind,
+        increment=row["tally"] == Figure.Tally.INCREMENT,
+        raw=row["raw"],
+        scope=row["scope"],
+        as_of=date.fromisoformat(row["as_of"]) if row["as_of"] else None,
+    )
+
+
 def prepare_cards(placements: list[ClaimDispute]) -> None:
-    """Attach what a card needs that the template cannot compute: its published and draft reviews."""
+    """Turn what a card reads in its row (``placements_for``) into what its template shows: its
+    figures in words, the outlets it came via, its published and draft reviews."""
     for placement in placements:
-        claim = placement.claim
-        reviews = list(claim.reviews.all())
-        claim.published_reviews = [r for r in reviews if r.is_published]
-        claim.draft_reviews = [r for r in reviews if not r.is_published]
+        placement.figures = [_card_figure(row) for row in placement.figure_rows]
+        placement.vias = placement.via_rows
+        reviews = [
+            CardReview(
+                rating=Rating(row["rating"]).label,
+                published=row["published"],
+                published_at=datetime.fromisoformat(row["published_at"]) if row["published_at"] else None,
+                reviewer=row["reviewer"],
+            )
+            for row in placement.review_rows
+        ]
+        placement.published_reviews = [r for r in reviews if r.published]
+        placement.draft_reviews = [r for r in reviews if not r.published]
 
 
 @dataclass
@@ -247,8 +327,12 @@ def figure_summary(dispute: Dispute) -> tuple[list[Figure], int]:
     """The figures the charts and spreads compare, bounded whatever the dispute holds: one per
     thing counted, source (speaker, or outlet in its own voice) and day, the latest reported (the
     same number carried by many outlets is one point), the ``CHART_FIGURES`` most recent days'.
-    Also how many figures the dispute's claims hold in all."""
-    # joined through the dispute's placements (its index), so both queries start from the dispute
+    Also how many such figures the dispute's claims hold in all.
+
+    Two queries: the one figure per thing, source and day as (id, day) pairs, then the most recent
+    of them in full (a filter on the window's first row inside ``id IN (...)`` is planned as a
+    nested loop over every pair of rows)."""
+    # joined through the dispute's placements (its index), so the query starts from the dispute
     in_dispute = Figure.objects.filter(
         claim__dispute_links__dispute=dispute, **{f"claim__{k}": v for k, v in _active_claim().items()}
     )
@@ -259,16 +343,16 @@ def figure_summary(dispute: Dispute) -> tuple[list[Figure], int]:
         partition_by=[F("measure"), F("counted"), F("whose_id"), F("scope_id"), F("tally"), source, day],
         order_by=[F("claim__story__published_on").desc(nulls_last=True), F("id").desc()],
     )
-    one_each = in_dispute.annotate(latest=latest).filter(latest=1).values("pk")
+    one_each = list(in_dispute.annotate(latest=latest, day=day).filter(latest=1).values_list("pk", "day"))
+    one_each.sort(key=lambda row: (row[1] is not None, row[1] or date.min, row[0]), reverse=True)
+    shown = [pk for pk, _ in one_each[:CHART_FIGURES]]
     figures = list(
-        in_dispute.filter(pk__in=one_each)
+        Figure.objects.filter(pk__in=shown)
         .select_related("whose", "scope", "claim__speaker__side", "claim__story__outlet")
-        .annotate(day=day, total=Window(Count("*")))
-        .order_by(F("day").desc(nulls_last=True), "-id")[:CHART_FIGURES]
+        .annotate(day=day)
     )
-    total = figures[0].total if figures else 0
     figures.sort(key=lambda f: (f.as_of is None, f.as_of or date.min, f.pk))  # as_of, id: undated last
-    return figures, total
+    return figures, len(one_each)
 
 
 @dataclass
@@ -474,7 +558,8 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     (``part=column``), every chart (``part=figures``) or the versions of statements
     (``part=statements``, loaded when reached). Without JavaScript, ``part=figures`` and
     ``part=statements`` give the whole page with that part in full."""
-    dispute = get_object_or_404(Dispute.objects.select_related("merged_into"), pk=pk)
+    disputes = Dispute.objects.select_related("merged_into").annotate(followed=followed(request.user, Dispute))
+    dispute = get_object_or_404(disputes, pk=pk)
     if dispute.merged_into_id:
         return redirect(_surviving(dispute))
     try:

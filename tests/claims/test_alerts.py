@@ -153,6 +153,8 @@ def test_the_same_words_and_dispute_alert_once(desk):
 def test_an_editor_who_follows_the_dispute_sees_the_alert_in_the_inbox_and_resolves_it(client, desk, editor, viewer):
     dispute = desk["dispute"]
     client.force_login(editor)
+    before = client.get(reverse("claims:dispute_detail", args=[dispute.pk]))
+    assert before.status_code == 200 and "Following" not in before.content.decode()
     button = client.post(
         reverse("claims:follow"), {"kind": "dispute", "id": dispute.pk, "follow": "1"}, HTTP_HX_REQUEST="true"
     )
@@ -165,6 +167,8 @@ def test_an_editor_who_follows_the_dispute_sees_the_alert_in_the_inbox_and_resol
     assert f'id="alert-{alert.pk}"' in inbox and "New" in inbox
     client.force_login(viewer)  # follows nothing
     assert f'id="alert-{alert.pk}"' not in client.get(reverse("claims:story_list")).content.decode()
+    other = client.get(reverse("claims:dispute_detail", args=[dispute.pk]))
+    assert other.status_code == 200 and "Following" not in other.content.decode()
 
     client.force_login(editor)
     page = client.get(alert.get_absolute_url()).content.decode()
