@@ -704,7 +704,10 @@ class Resolver:
             return []
         distinct = list(dict.fromkeys(names))  # a story names the same person many times: looked up once
         # A one-word name (a surname, "Kipper") is also compared word by word with each alias
-        # ("oleh kiper"): word_similarity, through the same trigram index (`<%`).
+        # ("oleh kiper"): word_similarity (`<%`). The eight closest by the greater of the two are
+        # among the eight closest by each, which the trigram GiST index gives nearest first
+        # (`<->`, `<<->`) without scoring every alias that shares a trigram with the name (a
+        # common surname is in hundreds).
         sql = f"""
             SELECT q.i, m.actor_id, m.alias
               FROM unnest(%s::text[]) WITH ORDINALITY AS t(phrase, i)
@@ -713,11 +716,15 @@ class Resolver:
                          position(' ' in btrim(t.phrase)) = 0 AS single
               ) q
               CROSS JOIN LATERAL (
-                  SELECT a.actor_id, a.alias
-                    FROM claims_actoralias a
-                   WHERE a.normalized %% q.folded OR (q.single AND q.folded <%% a.normalized)
-                   ORDER BY greatest(similarity(a.normalized, q.folded),
-                                     CASE WHEN q.single THEN word_similarity(q.folded, a.normalized) ELSE 0 END) DESC
+                  SELECT near.actor_id, near.alias FROM (
+                      (SELECT a.actor_id, a.alias, a.normalized FROM claims_actoralias a
+                        WHERE a.normalized %% q.folded ORDER BY a.normalized <-> q.folded LIMIT 8)
+                      UNION
+                      (SELECT a.actor_id, a.alias, a.normalized FROM claims_actoralias a
+                        WHERE q.single AND q.folded <%% a.normalized ORDER BY q.folded <<-> a.normalized LIMIT 8)
+                  ) near
+                   ORDER BY greatest(similarity(near.normalized, q.folded),
+                                     CASE WHEN q.single THEN word_similarity(q.folded, near.normalized) ELSE 0 END) DESC
                    LIMIT 8
               ) m
         """

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pgtrigger
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField, TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection, models
 from django.db.models import F, Q
@@ -184,6 +184,8 @@ class ActorAlias(models.Model):
         indexes = [
             # speaker autocomplete and the assistant's speaker resolution: `normalized % 'pashinian'`
             GinIndex(name="claims_actoralias_trgm", fields=["normalized"], opclasses=["gin_trgm_ops"]),
+            # the assistant's typo lookup: the aliases nearest a name, in order (`<->`, `<<->`, with LIMIT)
+            GistIndex(name="claims_actoralias_trgm_near", fields=["normalized"], opclasses=["gist_trgm_ops"]),
             # exact folded-name lookups
             models.Index(name="claims_actoralias_normalized", fields=["normalized"]),
             # search: a speaker's claims found by any of their names
