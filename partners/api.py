@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.serializers import record_urls
 from core.api.conditional import ConditionalMixin
 from partners import feed
 from partners.models import Change
@@ -55,6 +56,22 @@ class ChangeSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(path)
 
 
+def change_items(entries: list[feed.Entry], request: Request) -> list[dict[str, Any]]:
+    """``entries`` as ``ChangeSerializer`` writes them (the test of the feed compares them), built
+    directly: DRF's fields and a ``reverse`` per entry were half of a page's time."""
+    url = record_urls(request)
+    return [
+        {
+            "resource": entry.resource,
+            "id": str(entry.public_id),
+            "action": entry.action,
+            "url": url(f"api:{entry.resource}-detail", entry.public_id),
+            "merged_into": None if entry.merged_into is None else str(entry.merged_into),
+        }
+        for entry in entries
+    ]
+
+
 class ChangePageSerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
     cursor = serializers.CharField(help_text="Pass this as `cursor` next time.")
@@ -90,7 +107,7 @@ class ChangeFeedView(ConditionalMixin, APIView):
         after = query.validated_data.get("cursor", feed.START)
         page = feed.read(after, limit=query.validated_data["limit"])
         data: dict[str, Any] = {
-            "changes": ChangeSerializer(page.entries, many=True, context={"request": request}).data,
+            "changes": change_items(page.entries, request),
             "cursor": page.position.encode(),
             "has_more": page.has_more,
         }

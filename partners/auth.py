@@ -62,8 +62,16 @@ class Partner:
 
 def _counting(where: str, returning: str) -> str:
     """The UPDATE that logs one request on the key ``where`` matches and counts it in the key's
-    current one-minute window (a new window starts at 1), returning ``returning``."""
+    current one-minute window (a new window starts at 1), returning ``returning``.
+
+    Its commit does not wait for the WAL to reach the disk (``synchronous_commit = off`` for this
+    transaction only: the two statements are one transaction): that flush was 4 ms of every API
+    request on the loaded benchmark machine, against 0.3 ms without. A database crash can lose
+    the last fraction of a second of counts, never a key's state (revocation and expiry are
+    written by ordinary, synchronous transactions); the count is still atomic under concurrency.
+    """
     return f"""
+    SET LOCAL synchronous_commit = off;
     UPDATE partners_partnerkey
        SET request_count = request_count + 1,
            last_used_at = statement_timestamp(),
@@ -85,11 +93,18 @@ _USE_KEY = _counting(
 )
 
 
+def _returned(sql: str, params: list[Any]) -> tuple | None:
+    """The row ``sql`` (a ``_counting`` statement) returns, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while cursor.nextset():  # past the SET's result to the UPDATE's (unless already there)
+            pass
+        return cursor.fetchone()
+
+
 def count_request(key: PartnerKey) -> None:
     """Log one request on ``key`` and set its current one-minute window and count on it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNT_REQUEST, [key.pk])
-        key.window_started_at, key.window_count = cursor.fetchone()
+    key.window_started_at, key.window_count = _returned(_COUNT_REQUEST, [key.pk])
 
 
 def use_key(key: str) -> PartnerKey | None:
@@ -104,9 +119,7 @@ def use_key(key: str) -> PartnerKey | None:
     also rehashes them with SHA-512.
     """
     prefix, _, _ = key.partition(".")
-    with connection.cursor() as cursor:
-        cursor.execute(_USE_KEY, [prefix, PartnerKey.objects.key_generator.hash(key)])
-        row = cursor.fetchone()
+    row = _returned(_USE_KEY, [prefix, PartnerKey.objects.key_generator.hash(key)])
     return None if row is None else PartnerKey.from_db(connection.alias, [f.attname for f in _KEY_FIELDS], row)
 
 

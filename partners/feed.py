@@ -175,6 +175,22 @@ def _visible_survivors(resource: Resource, candidates: set[UUID]) -> dict[UUID, 
     return {duplicate: survivor for duplicate, survivor in merged.items() if survivor in visible}
 
 
+_RECORD_EXPOSURES = """
+    INSERT INTO partners_exposure (resource, public_id)
+    SELECT * FROM unnest(%s::varchar[], %s::uuid[])
+        ON CONFLICT (resource, public_id) DO NOTHING
+"""
+
+
+def _record_exposures(seen: list[tuple[str, UUID]]) -> None:
+    """Record ``seen`` (resource, public id) as exposed, in one statement (``first_seen_at`` by its
+    database default): a page's 200 ``Exposure`` instances through ``bulk_create`` took a third of
+    the feed's time and a transaction of three round trips."""
+    resources, public_ids = zip(*seen, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(_RECORD_EXPOSURES, [list(resources), list(public_ids)])
+
+
 def read(after: Position = START, *, limit: int = DEFAULT_LIMIT) -> Page:
     """Up to ``limit`` changes after ``after``, collapsed per resource, with the position to continue from."""
     limit = max(1, min(limit, MAX_LIMIT))
@@ -196,27 +212,33 @@ def read(after: Position = START, *, limit: int = DEFAULT_LIMIT) -> Page:
         by_type.setdefault(resource, set()).add(public_id)
 
     actions: dict[tuple[str, UUID], Entry] = {}
-    newly_seen: list[Exposure] = []
+    newly_seen: list[tuple[str, UUID]] = []
     for name, public_ids in by_type.items():
         resource = RESOURCES.get(name)
         if resource is None:
             continue
-        visible = set(resource.visible().filter(public_id__in=public_ids).values_list("public_id", flat=True))
+        visible = set(
+            resource.visible().filter(public_id__in=public_ids).order_by().values_list("public_id", flat=True)
+        )
         hidden = public_ids - visible
         exposed = (
-            set(Exposure.objects.filter(resource=name, public_id__in=hidden).values_list("public_id", flat=True))
+            set(
+                Exposure.objects.filter(resource=name, public_id__in=hidden)
+                .order_by()
+                .values_list("public_id", flat=True)
+            )
             if hidden
             else set()
         )
         survivors = _visible_survivors(resource, exposed)
         for public_id in visible:
             actions[(name, public_id)] = Entry(name, public_id, "upsert")
-            newly_seen.append(Exposure(resource=name, public_id=public_id))
+            newly_seen.append((name, public_id))
         for public_id in exposed:
             actions[(name, public_id)] = Entry(name, public_id, "tombstone", survivors.get(public_id))
     if newly_seen:
         # what a partner was shown may later become a tombstone, even if the commit-time
         # trigger missed it (two transactions each making the other's change visible)
-        Exposure.objects.bulk_create(newly_seen, ignore_conflicts=True)
+        _record_exposures(newly_seen)
     entries = [actions[key] for key in sorted(latest, key=latest.__getitem__) if key in actions]
     return Page(entries, position, has_more)

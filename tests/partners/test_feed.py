@@ -12,11 +12,13 @@ import uuid
 import pytest
 from django.db import connection, connections, transaction
 from django.utils.html import escape
+from rest_framework.request import Request
 
 from claims import services, visibility
 from claims.merging import dispute_merge
 from claims.models import Actor, Claim, Dispute, Review, Statement
 from partners import feed
+from partners.api import ChangeSerializer, change_items
 from partners.models import Change, Exposure
 from sources.models import Outlet, Story
 from tests.factories import DisputeFactory, StoryFactory, UserFactory
@@ -183,6 +185,31 @@ def test_a_merged_dispute_is_a_tombstone_naming_the_survivor(seeded):
     assert tombstone.action == "tombstone"
     assert tombstone.merged_into == survivor.public_id
     assert latest[("dispute", survivor.public_id)].action == "upsert"
+
+
+def test_feed_items_are_what_the_documented_serializer_writes_and_upserts_are_recorded_as_exposed(seeded, rf, settings):
+    """The feed's entries are written without DRF's fields (partners.api.change_items): the same
+    JSON as ChangeSerializer, the schema's, for upserts and a merged dispute's tombstone."""
+    settings.ALLOWED_HOSTS = ["partners.example"]
+    request = Request(rf.get("/api/v1/changes/", HTTP_HOST="partners.example", secure=True))
+    Exposure.objects.all().delete()  # as if the commit-time trigger had missed everything
+    entries, _ = read_all(feed.START)
+    assert change_items(entries, request) == ChangeSerializer(entries, many=True, context={"request": request}).data
+    upserted = {(entry.resource, entry.public_id) for entry in entries}
+    assert upserted == set(Exposure.objects.values_list("resource", "public_id"))
+
+    survivor, duplicate = Dispute.objects.visible().order_by("id")[:2]
+    dispute_merge(survivor=survivor, duplicate=duplicate, user=UserFactory(username="feed-merger-2"))
+    tombstones = [entry for entry in read_all(feed.START)[0] if entry.action == "tombstone"]
+    items = change_items(tombstones, request)
+    assert items == ChangeSerializer(tombstones, many=True, context={"request": request}).data
+    assert {
+        "resource": "dispute",
+        "id": str(duplicate.public_id),
+        "action": "tombstone",
+        "url": f"https://partners.example/api/v1/disputes/{duplicate.public_id}/",
+        "merged_into": str(survivor.public_id),
+    } in items
 
 
 def test_a_transaction_that_commits_late_is_never_skipped(seeded):
