@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from html import escape
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
 from django.urls import reverse_lazy
+from django.utils.safestring import mark_safe
 
 from claims.figures import MAX_FIGURE, figure_range_error
 from claims.models import Actor, ActorAlias, Claim, ClaimDispute, Dispute, Figure, Scope, Side, Statement
@@ -116,6 +119,28 @@ class StatementField(forms.ModelChoiceField):
 # --- Logging a claim --------------------------------------------------------------------------
 
 
+class FastSelect(forms.Select):
+    """A ``<select>`` written in one pass: the same HTML as Django's ``Select``, which renders two
+    templates per option (about 20 µs each: 10 ms for the log form's 500 disputes, 0.5 ms here).
+    For the story reader's log form, whose selects hold hundreds of options."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
+        for group, options, _ in widget["optgroups"]:
+            if group:
+                parts.append(f'\n  <optgroup label="{escape(str(group))}">')
+            parts.extend(
+                f'\n  <option value="{escape(str(option["value"]))}"{flatatt(option["attrs"])}>'
+                f"{escape(str(option['label']))}</option>\n"
+                for option in options
+            )
+            if group:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every name, value and label above is escaped)
+
+
 class DateInput(forms.DateInput):
     """A browser date picker. Its value must be ISO 8601 whatever the locale's date format."""
 
@@ -128,19 +153,29 @@ class DateInput(forms.DateInput):
 class FigureForm(forms.Form):
     """One number in the claim. A row left empty is ignored."""
 
-    measure = forms.ChoiceField(choices=[("", "—"), *Figure.Measure.choices], required=False)
-    counted = forms.ChoiceField(choices=Figure.Counted.choices, initial=Figure.Counted.UNSPECIFIED, required=False)
-    whose = forms.ModelChoiceField(
-        queryset=Side.objects.all(), required=False, empty_label="—", help_text="The side the counted belong to."
+    measure = forms.ChoiceField(choices=[("", "—"), *Figure.Measure.choices], required=False, widget=FastSelect)
+    counted = forms.ChoiceField(
+        choices=Figure.Counted.choices, initial=Figure.Counted.UNSPECIFIED, required=False, widget=FastSelect
     )
-    scope = forms.ModelChoiceField(queryset=Scope.objects.all(), required=False, empty_label="—")
-    qualifier = forms.ChoiceField(choices=Figure.Qualifier.choices, initial=Figure.Qualifier.EXACT, required=False)
+    whose = forms.ModelChoiceField(
+        queryset=Side.objects.all(),
+        required=False,
+        empty_label="—",
+        help_text="The side the counted belong to.",
+        widget=FastSelect,
+    )
+    scope = forms.ModelChoiceField(queryset=Scope.objects.all(), required=False, empty_label="—", widget=FastSelect)
+    qualifier = forms.ChoiceField(
+        choices=Figure.Qualifier.choices, initial=Figure.Qualifier.EXACT, required=False, widget=FastSelect
+    )
     value = forms.IntegerField(min_value=0, max_value=MAX_FIGURE, required=False)
     raw = forms.CharField(
         max_length=300, required=False, label="As written", help_text="The words as written: “some two dozen”."
     )
     as_of = forms.DateField(required=False, widget=DateInput, label="As of")
-    tally = forms.ChoiceField(choices=Figure.Tally.choices, initial=Figure.Tally.TOTAL, required=False)
+    tally = forms.ChoiceField(
+        choices=Figure.Tally.choices, initial=Figure.Tally.TOTAL, required=False, widget=FastSelect
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -197,13 +232,14 @@ class ClaimLogForm(forms.Form):
     said_on = forms.DateField(required=False, widget=DateInput, label="Said on")
     statement = StatementField()
     via = forms.ModelChoiceField(
-        queryset=Outlet.objects.all(),
+        queryset=Outlet.objects.only("id", "name"),
+        widget=FastSelect,
         required=False,
         empty_label="—",
         label="Via",
         help_text="The agency or outlet the story got it from, if any.",
     )
-    dispute = forms.ChoiceField(required=False)
+    dispute = forms.ChoiceField(required=False, widget=FastSelect)
     stance = forms.ChoiceField(choices=ClaimDispute.Stance.choices, initial=ClaimDispute.Stance.ASSERTS)
     blames = forms.ModelChoiceField(
         queryset=Side.objects.all(),
@@ -386,7 +422,7 @@ class PlacementAddForm(PlacementForm):
     """Put a claim in one more dispute."""
 
     version = None
-    dispute = forms.ChoiceField(label="Dispute")
+    dispute = forms.ChoiceField(label="Dispute", widget=FastSelect)
 
     def __init__(self, *args: Any, suggested: list[Dispute] = (), others: list[Dispute] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
