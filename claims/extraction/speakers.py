@@ -141,6 +141,9 @@ class Resolution:
         }
 
 
+SIDE_OF_WORD_CACHE = 50_000  # words whose side (or none) a gazetteer remembers
+
+
 class Gazetteer:
     """The actors, aliases, roles, sides and outlets in the database, ready for matching text.
 
@@ -258,7 +261,17 @@ class Gazetteer:
 
     def side_of_word(self, word: str) -> int | None:
         """The side a word names: a side's name, its demonym ("Azerbaijani", "Armenians"), or the
-        alias of a government body or an armed group ("Baku", "RSF")."""
+        alias of a government body or an armed group ("Baku", "RSF"). Remembered per word: the
+        gazetteer does not change once built (a changed table builds a new one), and a story's
+        capitalised words, and the disputes' it is compared with, come back story after story."""
+        known = self.__dict__.setdefault("_side_of_word", {})
+        if word not in known:
+            if len(known) >= SIDE_OF_WORD_CACHE:
+                known.clear()
+            known[word] = self._side_of(word)
+        return known[word]
+
+    def _side_of(self, word: str) -> int | None:
         key = fold(word).strip(" .,;:'\"")
         if key.endswith("'s"):
             key = key[:-2]
