@@ -8,6 +8,7 @@ from claims.forms_inbox import DateRangeForm
 from claims.models import Actor, Claim, Dispute, Side
 from claims.search import RESULT_KINDS, SearchFilters
 from core.numbers import whole_number
+from core.widgets import PlainSelect
 from sources.models import Outlet
 
 
@@ -16,12 +17,14 @@ class SearchForm(DateRangeForm):
 
     q = forms.CharField(label="Search", required=False, max_length=300, strip=True)
     kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything"), *RESULT_KINDS.items()])
-    side = forms.ModelChoiceField(label="Side", required=False, queryset=Side.objects.all(), empty_label="Any side")
+    side = forms.ModelChoiceField(
+        label="Side", required=False, queryset=Side.objects.all(), empty_label="Any side", widget=PlainSelect
+    )
     speaker = forms.ModelChoiceField(
         label="Speaker", required=False, queryset=Actor.objects.active(), empty_label="Any speaker"
     )
     outlet = forms.ModelChoiceField(
-        label="Outlet", required=False, queryset=Outlet.objects.all(), empty_label="Any outlet"
+        label="Outlet", required=False, queryset=Outlet.objects.all(), empty_label="Any outlet", widget=PlainSelect
     )
     dispute_kind = forms.ChoiceField(
         label="Dispute kind", required=False, choices=[("", "Any kind"), *Dispute.Kind.choices]
@@ -44,6 +47,10 @@ class SearchForm(DateRangeForm):
             if actor is not None:
                 options.append((str(actor.pk), actor.name))
         self.fields["speaker"].widget.choices = options
+        # every side and outlet is offered: their ids and names only, not whole rows made into models
+        for name, model in (("side", Side), ("outlet", Outlet)):
+            field = self.fields[name]
+            field.widget.choices = [("", field.empty_label), *model.objects.values_list("pk", "name")]
 
     def filters(self) -> SearchFilters:
         data = self.cleaned_data

@@ -547,7 +547,13 @@ def load_results(kind: str, rows: Iterable[tuple], search: Search) -> list[Searc
         return _marked(getattr(obj, name)) if hq is not None else _plain(text)
 
     if kind == CLAIM:
-        qs = Claim.objects.filter(pk__in=ids).with_card_data().prefetch_related("disputes")
+        # what a claim's result shows: speaker and side, outlet, disputes (not a card's figures)
+        qs = (
+            Claim.objects.filter(pk__in=ids)
+            .select_related("speaker__side", "story__outlet")
+            .defer("search_vector", "story__search_vector")
+            .prefetch_related("disputes")
+        )
         if hq is not None:
             qs = qs.annotate(snippet=_headline("quote", hq, highlight_all=True))
         for claim in qs:
@@ -582,7 +588,11 @@ def load_results(kind: str, rows: Iterable[tuple], search: Search) -> list[Searc
             title = _marked(actor.title_snippet) if hq is not None else escape(actor.name)
             add(actor, _plain(actor.description), title, aliases=aliases)
     elif kind == STORY:
-        qs = Story.objects.filter(pk__in=ids).select_related("outlet", "current_revision")
+        qs = (
+            Story.objects.filter(pk__in=ids)
+            .select_related("outlet", "current_revision")
+            .defer("search_vector", "current_revision__search_vector", "current_revision__raw_html")
+        )
         if hq is not None:
             qs = qs.annotate(
                 title_snippet=_headline("headline", hq, highlight_all=True),

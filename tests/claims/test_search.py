@@ -501,6 +501,23 @@ def test_the_speaker_filter_renders_only_the_chosen_speaker(client, editor, seed
     assert select.count("<option") == 1
 
 
+def test_the_side_and_outlet_filters_offer_every_one_and_keep_the_chosen_one(client, editor):
+    wire = OutletFactory(name="Quzbarat <Wire> & Co")
+    other = OutletFactory(name="Velmora Daily")
+    side = SideFactory(name="Northland")
+    client.force_login(editor)
+
+    html = client.get(URL, {"q": "Quzbarat", "outlet": wire.pk, "side": side.pk}).content.decode()
+
+    outlets = html[html.index('<select name="outlet"') : html.index("</select>", html.index('name="outlet"'))]
+    assert f'<option value="{wire.pk}" selected>Quzbarat &lt;Wire&gt; &amp; Co</option>' in outlets
+    assert f'<option value="{other.pk}">Velmora Daily</option>' in outlets
+    assert '<option value="">Any outlet</option>' in outlets
+    sides = html[html.index('<select name="side"') : html.index("</select>", html.index('name="side"'))]
+    assert f'<option value="{side.pk}" selected>Northland</option>' in sides
+    assert sides.count("<option") == 1 + Side.objects.count()
+
+
 def test_every_connection_plans_with_the_random_page_cost_of_ssd():
     """With PostgreSQL's default of 4, a rare word's story candidates were a scan of every revision
     (their TOASTed vectors are not costed): 0.5 s at 100k claims, 10 ms through the GIN index."""
