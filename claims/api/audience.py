@@ -181,8 +181,18 @@ class Audience:
             .order_by("dispute_id", "claim__story__published_on", "claim__story_id", "claim__start", "claim_id")
         )
 
-    def disputes_for_representation(self) -> QuerySet[Dispute]:
+    def disputes_with_notes(self) -> QuerySet[Dispute]:
         return self.disputes().prefetch_related(
+            Prefetch(
+                "annotations",
+                queryset=self.annotations_of_visible().order_by("dispute_id", "created_at", "id"),
+                to_attr="shown_annotations",
+            )
+        )
+
+    def disputes_for_representation(self) -> QuerySet[Dispute]:
+        """With every claim of each (the public dispute page lists them all)."""
+        return self.disputes_with_notes().prefetch_related(
             Prefetch("claim_links", queryset=self.dispute_claims(), to_attr="shown_claims"),
             Prefetch("shown_claims__claim__figures", queryset=self.figures(), to_attr="shown_figures"),
             Prefetch(
@@ -191,10 +201,5 @@ class Audience:
                     "claim_id", "created_at", "id"
                 ),
                 to_attr="shown_reviews",
-            ),
-            Prefetch(
-                "annotations",
-                queryset=self.annotations_of_visible().order_by("dispute_id", "created_at", "id"),
-                to_attr="shown_annotations",
             ),
         )

@@ -56,7 +56,7 @@ def dispute_rows(disputes: list[Dispute], request: Any) -> list[dict[str, Any]]:
             "event_start": dispute.event_start.isoformat() if dispute.event_start else "",
             "event_end": dispute.event_end.isoformat() if dispute.event_end else "",
             "summary": dispute.summary,
-            "claims": len(dispute.shown_claims),
+            "claims": dispute.claim_count,  # the claims the reader may see
             "published_at": dispute.published_at.isoformat() if dispute.published_at else "",
         }
         for dispute in disputes

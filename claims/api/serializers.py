@@ -15,7 +15,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.api.audience import CLAIM_NESTED
+from claims.api.audience import CLAIM_NESTED, Audience
+from claims.api.dispute_parts import SIDE_CLAIMS, attach_dispute_parts
 from claims.figures import Kind, Reading, spreads
 from claims.models import (
     Actor,
@@ -391,9 +392,6 @@ class DisputeClaimSerializer(serializers.ModelSerializer):
         return record_url(self.context.get("request"), "api:claim-detail", placed.claim.public_id)
 
 
-SIDE_CLAIMS = 20  # claims shown per side in a dispute's representation; the rest are one request away
-
-
 class SideGroupSerializer(serializers.Serializer):
     side = SideSerializer(allow_null=True, help_text="The speakers' side; null for outlets' own voice.")
     count = serializers.IntegerField(help_text="How many claims this side has in the dispute.")
@@ -447,6 +445,15 @@ class SpreadSerializer(serializers.Serializer):
     trends = SpreadTrendSerializer(many=True)
 
 
+class DisputeListSerializer(serializers.ListSerializer):
+    """A page of disputes, their sides' first claims and spreads' figures read for the page at once."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        disputes = list(data.all() if hasattr(data, "all") else data)
+        attach_dispute_parts(disputes, Audience.of(self.context.get("request")))
+        return super().to_representation(disputes)
+
+
 class DisputeSerializer(serializers.ModelSerializer):
     """The contested question, its claims grouped by side, and how far apart the figures are."""
 
@@ -480,30 +487,31 @@ class DisputeSerializer(serializers.ModelSerializer):
             "annotations",
         ]
         read_only_fields = fields
+        list_serializer_class = DisputeListSerializer
+
+    def to_representation(self, dispute: Dispute) -> dict[str, Any]:
+        if not hasattr(dispute, "side_groups"):  # a single dispute (a list attaches its page's at once)
+            attach_dispute_parts([dispute], Audience.of(self.context.get("request")))
+        return super().to_representation(dispute)
 
     @extend_schema_field(SideGroupSerializer(many=True))
     def get_sides(self, dispute: Dispute) -> list[dict[str, Any]]:
-        groups: dict[int | None, dict[str, Any]] = {}
-        for placed in dispute.shown_claims:
-            side = placed.claim.speaker.side if placed.claim.speaker_id else None
-            group = groups.setdefault(side.pk if side else None, {"side": side, "claims": []})
-            group["claims"].append(placed)
-        ordered = sorted(groups.values(), key=lambda g: (g["side"] is None, g["side"].name if g["side"] else ""))
         claims_list = reverse("api:claim-list")
-        for group in ordered:
-            group["count"] = len(group["claims"])
+        groups = []
+        for group in dispute.side_groups:
             more = None
             if group["count"] > SIDE_CLAIMS:
                 query = f"?dispute={dispute.public_id}" + (f"&side={group['side'].key}" if group["side"] else "")
                 more = absolute(self.context.get("request"), claims_list + query)
-            group["claims"], group["more"] = group["claims"][:SIDE_CLAIMS], more
-        return SideGroupSerializer(ordered, many=True, context=self.context).data
+            groups.append({**group, "more": more})
+        return SideGroupSerializer(groups, many=True, context=self.context).data
 
     @extend_schema_field(SpreadSerializer(many=True))
     def get_spreads(self, dispute: Dispute) -> list[dict[str, Any]]:
-        """The same verdicts as the dispute's pages (claims.figures.spreads)."""
-        figures = [figure for placed in dispute.shown_claims for figure in placed.claim.shown_figures]
-        claim_ids = {placed.claim.pk: placed.claim.public_id for placed in dispute.shown_claims}
+        """The same verdicts as the dispute's pages (claims.figures.spreads), over the figures of
+        all the dispute's claims."""
+        figures = dispute.spread_figures
+        claim_ids = {figure.claim_id: figure.claim.public_id for figure in figures}
 
         def figure_data(reading: Reading) -> dict[str, Any]:
             figure = reading.figure

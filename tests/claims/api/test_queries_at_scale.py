@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from claims.archive import Generator, Plan
-from claims.models import Claim, Dispute
+from claims.figures import spreads
+from claims.models import Claim, Dispute, Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,16 @@ def test_a_large_disputes_sides_show_counts_and_the_first_claims_with_a_link_to_
         assert {c["id"] for c in group["claims"]} <= set(listed)
         if group["side"]:  # the outlets' own voice links to all the dispute's claims
             assert len(listed) == group["count"]
+    in_dispute = Claim.objects.visible().filter(dispute_links__dispute=dispute)
+    for group in body["sides"]:  # each side's first claims: its oldest stories' (read with a window)
+        side = Q(speaker__side__key=group["side"]["key"]) if group["side"] else Q(speaker__side__isnull=True)
+        oldest = in_dispute.filter(side).order_by("story__published_on", "story_id", "start", "id")[:20]
+        assert [c["id"] for c in group["claims"]] == [str(c.public_id) for c in oldest]
+    # the spreads compare the figures of all the dispute's claims, not only of those shown
+    figures = (
+        Figure.objects.filter(claim__in=in_dispute)
+        .select_related("whose", "scope", "claim__speaker", "claim__story__outlet")
+        .order_by("claim__story__published_on", "claim__story_id", "claim__start", "claim_id", "id")
+    )
+    assert len(figures) > sum(len(c["figures"]) for group in body["sides"] for c in group["claims"])
+    assert [spread["summary"] for spread in body["spreads"]] == [verdict.summary() for verdict in spreads(figures)]
