@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from claims.forms import FastSelect
 from claims.forms_inbox import DateRangeForm
 from claims.models import Actor, Claim, Dispute, Side
 from claims.search import RESULT_KINDS, SearchFilters
 from core.numbers import whole_number
-from core.widgets import PlainSelect
 from sources.models import Outlet
 
 
@@ -18,13 +18,13 @@ class SearchForm(DateRangeForm):
     q = forms.CharField(label="Search", required=False, max_length=300, strip=True)
     kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything"), *RESULT_KINDS.items()])
     side = forms.ModelChoiceField(
-        label="Side", required=False, queryset=Side.objects.all(), empty_label="Any side", widget=PlainSelect
+        label="Side", required=False, queryset=Side.objects.all(), empty_label="Any side", widget=FastSelect
     )
     speaker = forms.ModelChoiceField(
         label="Speaker", required=False, queryset=Actor.objects.active(), empty_label="Any speaker"
     )
     outlet = forms.ModelChoiceField(
-        label="Outlet", required=False, queryset=Outlet.objects.all(), empty_label="Any outlet", widget=PlainSelect
+        label="Outlet", required=False, queryset=Outlet.objects.all(), empty_label="Any outlet", widget=FastSelect
     )
     dispute_kind = forms.ChoiceField(
         label="Dispute kind", required=False, choices=[("", "Any kind"), *Dispute.Kind.choices]
