@@ -119,6 +119,15 @@ class StatementField(forms.ModelChoiceField):
 # --- Logging a claim --------------------------------------------------------------------------
 
 
+def _attributes(attrs: dict[str, Any]) -> str:
+    """``flatatt``, without its cost for the usual option: none, or only ``selected``."""
+    if not attrs:
+        return ""
+    if attrs == {"selected": True}:
+        return " selected"
+    return flatatt(attrs)
+
+
 class FastSelect(forms.Select):
     """A ``<select>`` written in one pass: the same HTML as Django's ``Select``, which renders two
     templates per option (about 20 µs each: 10 ms for the log form's 500 disputes, 0.5 ms here).
@@ -126,12 +135,12 @@ class FastSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
+        parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
         for group, options, _ in widget["optgroups"]:
             if group:
                 parts.append(f'\n  <optgroup label="{escape(str(group))}">')
             parts.extend(
-                f'\n  <option value="{escape(str(option["value"]))}"{flatatt(option["attrs"])}>'
+                f'\n  <option value="{escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
                 f"{escape(str(option['label']))}</option>\n"
                 for option in options
             )

@@ -323,6 +323,23 @@ def _active_claim() -> dict[str, Any]:
     return dict(Claim.objects.active_condition().children)
 
 
+# what the charts, spreads and increments read of a figure (not the claims' and stories' texts)
+FIGURE_FIELDS = (
+    *(f.name for f in Figure._meta.concrete_fields),
+    "whose__name",
+    "scope__label",
+    "claim__speaker_id",
+    "claim__said_on",
+    "claim__story_id",
+    "claim__speaker__name",
+    "claim__speaker__side_id",
+    "claim__speaker__side__name",
+    "claim__story__published_on",
+    "claim__story__outlet_id",
+    "claim__story__outlet__name",
+)
+
+
 def figure_summary(dispute: Dispute) -> tuple[list[Figure], int]:
     """The figures the charts and spreads compare, bounded whatever the dispute holds: one per
     thing counted, source (speaker, or outlet in its own voice) and day, the latest reported (the
@@ -349,6 +366,7 @@ def figure_summary(dispute: Dispute) -> tuple[list[Figure], int]:
     figures = list(
         Figure.objects.filter(pk__in=shown)
         .select_related("whose", "scope", "claim__speaker__side", "claim__story__outlet")
+        .only(*FIGURE_FIELDS)
         .annotate(day=day)
     )
     figures.sort(key=lambda f: (f.as_of is None, f.as_of or date.min, f.pk))  # as_of, id: undated last
