@@ -593,8 +593,8 @@ def load_results(kind: str, rows: Iterable[tuple], search: Search) -> list[Searc
             .select_related("outlet", "current_revision")
             .defer("search_vector", "current_revision__search_vector", "current_revision__raw_html")
         )
-        if hq is not None:
-            qs = qs.annotate(
+        if hq is not None:  # the snippet comes from the database: the text itself is not needed
+            qs = qs.defer("current_revision__body").annotate(
                 title_snippet=_headline("headline", hq, highlight_all=True),
                 snippet=_headline("current_revision__body", hq, max_fragments=2, max_words=30, min_words=12),
             )
