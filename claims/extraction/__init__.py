@@ -17,6 +17,7 @@ from datetime import date
 
 from claims.extraction.matching import Matcher, Query, Reprint, find_reprints, reprint_positions, setting_of
 from claims.extraction.pipeline import CANDIDATE_KINDS, Candidate, FigureSuggestion, extract
+from claims.extraction.speakers import Gazetteer, gazetteer
 
 # Scores at or above these are confident enough to prefill when a suggestion is accepted.
 STATEMENT_CONFIDENCE = 0.6
@@ -46,6 +47,7 @@ def match(
     reprints: list[Reprint] | None = None,
     exclude_overlapping: bool = False,
     text: str = "",
+    gaz: Gazetteer | None = None,
 ) -> None:
     """Fill each candidate's statement and dispute matches (best first, with reasons), loading
     what the scores need once for all the candidates.
@@ -54,14 +56,16 @@ def match(
     candidate must not find itself when measured against the curated claims). ``text`` is the
     story's: its places and sides say where the candidates are (else the candidates' own words).
     Only disputes about the same event are offered, only from ``DISPUTE_OFFER`` up, and none
-    when two of them are within ``DISPUTE_MARGIN`` of each other.
+    when two of them are within ``DISPUTE_MARGIN`` of each other. ``gaz``: the gazetteer the
+    candidates were extracted with (else the current one).
     """
     from claims.models import Claim
 
     own: list[tuple[int, int, int]] = []
     if exclude_overlapping and story_id is not None:
         own = list(Claim.objects.filter(story_id=story_id).values_list("id", "start", "end"))
-    setting = setting_of(text or "\n".join(c.quote for c in candidates))
+    gaz = gaz or gazetteer()
+    setting = setting_of(text or "\n".join(c.quote for c in candidates), gaz=gaz)
     queries = [
         Query(
             text=c.quote,
@@ -79,7 +83,7 @@ def match(
     ]
     if not queries:
         return
-    matcher = Matcher(queries)
+    matcher = Matcher(queries, gaz=gaz)
     for candidate, query in zip(candidates, queries, strict=True):
         statements = matcher.statements(query)
         candidate.statement_matches = [m.as_json() for m in statements]
@@ -94,8 +98,9 @@ def suggest(
     text: str, *, published_on: date | None = None, story_id: int | None = None, with_matches: bool = True
 ) -> Suggestions:
     """Everything the assistant offers for one text (a stored story's, or a file's)."""
-    candidates = extract(text, published_on=published_on)
+    gaz = gazetteer()  # one look at whether the actors changed, for extraction and matching both
+    candidates = extract(text, published_on=published_on, gaz=gaz)
     reprints = find_reprints(text, exclude_story=story_id) if with_matches else []
     if with_matches:
-        match(candidates, published_on=published_on, story_id=story_id, reprints=reprints, text=text)
+        match(candidates, published_on=published_on, story_id=story_id, reprints=reprints, text=text, gaz=gaz)
     return Suggestions(candidates, reprints)

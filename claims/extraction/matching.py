@@ -318,9 +318,9 @@ class Matcher:
     the queries; the scoring itself is in Python.
     """
 
-    def __init__(self, queries: list[Query]):
+    def __init__(self, queries: list[Query], *, gaz: Gazetteer | None = None):
         self.queries = queries
-        self.gaz = gazetteer()
+        self.gaz = gaz or gazetteer()
         for q in queries:
             if q.setting is None:
                 q.setting = setting_of(q.text, gaz=self.gaz)
