@@ -43,7 +43,7 @@ def test_partner_lists_read_the_desks_content_from_the_replica_keys_from_the_pri
         client, "/api/v1/claims/", HTTP_AUTHORIZATION=partner_headers["Authorization"]
     )
     assert status == 200
-    assert on_replica >= 2  # the claims and their nested parts
+    assert on_replica >= 1  # the claims page (its nested parts are subqueries of the same query)
     assert primary >= 1  # the key (and its rate-limit count) is checked and counted on the primary
 
 
