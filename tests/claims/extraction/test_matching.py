@@ -203,3 +203,39 @@ def test_two_disputes_the_words_cannot_tell_apart_are_neither_offered(seeded):
         title="Who holds the bridge at Orlak?", kind=Dispute.Kind.TERRITORIAL_CONTROL
     )
     assert offered_disputes(story, date(2024, 10, 18)) == {first.title}
+
+
+def test_a_speakers_newer_statements_of_other_weeks_do_not_crowd_out_the_statement_reported(seeded):
+    """The speakers' statements are read newest first and at most MAX_SPEAKER_STATEMENTS of them,
+    but only those that can be of the story's weeks: a speaker quoted on hundreds of later days
+    still has the statement of that week found."""
+    from claims.extraction.matching import MAX_SPEAKER_STATEMENTS, rank_statements
+    from claims.models import Statement
+
+    pashinyan = Actor.objects.matching("Nikol Pashinyan").get()
+    Statement.objects.bulk_create(
+        Statement(speaker=pashinyan, said_on=date(2024, 1, 1), description=f"Briefing {i}")
+        for i in range(MAX_SPEAKER_STATEMENTS + 10)
+    )
+    quote = "There is no diplomatic solution to the Karabakh conflict, now and for a long time"
+    found = rank_statements(text=quote, speaker_id=pashinyan.pk, day=date(2020, 10, 22))
+    assert found and found[0].label.startswith("Live video address")
+
+
+def test_a_busy_speakers_statements_are_read_newest_first_up_to_the_bound(seeded, monkeypatch):
+    from django.db.models import Count, Q
+
+    from claims.extraction import matching
+    from claims.models import Statement
+
+    speaker = (
+        Actor.objects.annotate(quoted=Count("statements", filter=Q(statements__versions__isnull=False), distinct=True))
+        .filter(quoted__gte=2)
+        .first()
+    )
+    assert speaker is not None, "the seeds have a speaker with two statements or more"
+    every = {v.statement_id for v in matching.Matcher._versions([speaker.pk], set())}
+    newest = Statement.objects.filter(speaker=speaker).latest("id")
+    assert len(every) >= 2 and newest.pk in every
+    monkeypatch.setattr(matching, "MAX_SPEAKER_STATEMENTS", 1)
+    assert {v.statement_id for v in matching.Matcher._versions([speaker.pk], set())} == {newest.pk}
