@@ -26,6 +26,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import combinations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -139,12 +140,20 @@ def search_words(text: str) -> set[str]:
     }
 
 
+def _searchable(words: Iterable[str], limit: int) -> list[str]:
+    """The ``limit`` longest plain words (ASCII letters only, so a to_tsquery of them is always valid)."""
+    return sorted({w for w in words if w.isalpha() and w.isascii() and len(w) >= 4}, key=lambda w: (-len(w), w))[:limit]
+
+
 def _or_query(words: Iterable[str], limit: int = 24) -> str:
-    """A to_tsquery OR-expression from plain words (ASCII letters only, so it is always valid)."""
-    clean = sorted({w for w in words if w.isalpha() and w.isascii() and len(w) >= 4}, key=lambda w: (-len(w), w))[
-        :limit
-    ]
-    return " | ".join(clean)
+    """A to_tsquery OR-expression: any of the words."""
+    return " | ".join(_searchable(words, limit))
+
+
+def _pairs_query(words: Iterable[str], limit: int = 24) -> str:
+    """A to_tsquery expression: any two of the words (one alone when there is only one)."""
+    clean = _searchable(words, limit)
+    return " | ".join(f"({a} & {b})" for a, b in combinations(clean, 2)) or " | ".join(clean)
 
 
 # --- Where and when: the setting of a story and of a dispute ----------------------------------
@@ -421,7 +430,7 @@ class Matcher:
                          WHERE c.statement_id = picked.id AND c.withdrawn_at IS NULL {window}
                          ORDER BY c.id DESC LIMIT {VERSIONS_PER_STATEMENT}) c)""")
             params += [speakers, *statement_params, *window_params]
-        query = _or_query(words)
+        query = _pairs_query(words)
         if query:
             # The words' claims through the full-text index of the claims with a statement (a
             # subquery of its own, OFFSET 0: else the planner walks every claim with a statement in

@@ -239,3 +239,24 @@ def test_a_busy_speakers_statements_are_read_newest_first_up_to_the_bound(seeded
     assert len(every) >= 2 and newest.pk in every
     monkeypatch.setattr(matching, "MAX_SPEAKER_STATEMENTS", 1)
     assert {v.statement_id for v in matching.Matcher._versions([speaker.pk], set())} == {newest.pk}
+
+
+def test_unattributed_words_find_the_versions_that_share_two_of_them_not_one(db):
+    """Words with no speaker find a statement's versions by full-text search: a claim sharing two
+    of the words can be the same statement; one sharing a single word (in a large archive, tens of
+    thousands of claims) is not read."""
+    from claims import services
+    from claims.extraction.matching import Matcher
+    from tests.factories import StatementFactory, StoryFactory
+
+    def version(sentence: str) -> int:
+        story = StoryFactory(body=f"The minister said: {sentence}")
+        claim = services.claim_log(story=story, author=None, quote=sentence, statement=StatementFactory())
+        return claim.pk
+
+    both = version("Reinforcements crossed the riverbank overnight.")
+    one = version("Reinforcements are expected next month.")
+    neither = version("Nothing else was said.")
+    found = {v.claim_id for v in Matcher._versions([], {"reinforcements", "riverbank", "overnight"})}
+    assert both in found
+    assert not found & {one, neither}
