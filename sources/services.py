@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ def story_import(
     - Text another outlet already published is a new story, recognised as republication: the
       story records that it carries the first outlet's copy.
     """
+    arguments = dict(locals())  # the call's arguments, defaults applied (for _new_story)
     body, digest = _checked_text(text, headline)
 
     existing = (
@@ -118,29 +120,10 @@ def story_import(
         revision_added.send(sender=Story, story=story, revision=revision, author=author)
         return ImportResult(story, revision, "new revision")
 
-    story = Story.objects.create(
-        key=key,
-        outlet=outlet,
-        headline=headline.strip(),
-        url=url,
-        published_on=published_on,
-        published_precision=published_precision,
-        byline=byline,
-        dateline=dateline,
-        language=language,
-        translated_from=translated_from,
-        machine_translated=machine_translated,
-        created_by=author,
-    )
-    revision = StoryRevision.objects.create(
-        story=story,
-        number=1,
-        body=body,
-        raw_html=raw_html,
-        content_hash=digest,
-        source_name=source_name,
-        created_by=author,
-    )
+    story = _new_story(arguments)
+    story.save()
+    revision = _first_revision(story, arguments, body, digest)
+    revision.save()
     story.current_revision = revision
     story.save(update_fields=["current_revision"])
     story_added.send(sender=Story, story=story, revision=revision, author=author)
@@ -153,6 +136,44 @@ def story_import(
             story=story, outlet=original.outlet, relation=StorySource.Relation.REPUBLISHES
         )
     return ImportResult(story, revision, "new story", republication_of=originals)
+
+
+def _new_story(arguments: dict[str, Any]) -> Story:
+    """The story (unsaved) that ``story_import``'s ``arguments``, defaults applied, describe."""
+    return Story(
+        key=arguments["key"],
+        outlet=arguments["outlet"],
+        headline=arguments["headline"].strip(),
+        url=arguments["url"],
+        published_on=arguments["published_on"],
+        published_precision=arguments["published_precision"],
+        byline=arguments["byline"],
+        dateline=arguments["dateline"],
+        language=arguments["language"],
+        translated_from=arguments["translated_from"],
+        machine_translated=arguments["machine_translated"],
+        created_by=arguments["author"],
+    )
+
+
+def _first_revision(story: Story, arguments: dict[str, Any], body: str, digest: str) -> StoryRevision:
+    """The first revision (unsaved) of a new ``story``: its checked ``body`` and its hash."""
+    return StoryRevision(
+        story=story,
+        number=1,
+        body=body,
+        raw_html=arguments["raw_html"],
+        content_hash=digest,
+        source_name=arguments["source_name"],
+        created_by=arguments["author"],
+    )
+
+
+def _with_defaults(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` (keyword arguments of ``story_import``) with the defaults of those not given."""
+    bound = inspect.signature(story_import).bind(**item)
+    bound.apply_defaults()
+    return bound.arguments
 
 
 def story_import_many(imports: Sequence[dict[str, Any]]) -> list[ImportResult | DomainError | DatabaseError]:
@@ -218,38 +239,10 @@ def _insert_new(
     items: list[dict[str, Any]], numbers: list[int], checked: dict[int, tuple[str, str]]
 ) -> list[ImportResult]:
     """New stories, none like another or any in the desk (``story_import_many``), inserted together."""
-    stories = Story.objects.bulk_create(
-        [
-            Story(
-                key=item.get("key"),
-                outlet=item["outlet"],
-                headline=item["headline"].strip(),
-                url=item.get("url", ""),
-                published_on=item.get("published_on"),
-                published_precision=item.get("published_precision", Story.Precision.DAY),
-                byline=item.get("byline", ""),
-                dateline=item.get("dateline", ""),
-                language=item.get("language", "en"),
-                translated_from=item.get("translated_from", ""),
-                machine_translated=item.get("machine_translated", False),
-                created_by=item.get("author"),
-            )
-            for item in items
-        ]
-    )
+    arguments = [_with_defaults(item) for item in items]
+    stories = Story.objects.bulk_create([_new_story(a) for a in arguments])
     revisions = StoryRevision.objects.bulk_create(
-        [
-            StoryRevision(
-                story=story,
-                number=1,
-                body=checked[n][0],
-                raw_html=item.get("raw_html", ""),
-                content_hash=checked[n][1],
-                source_name=item.get("source_name", ""),
-                created_by=item.get("author"),
-            )
-            for story, item, n in zip(stories, items, numbers, strict=True)
-        ]
+        [_first_revision(story, a, *checked[n]) for story, a, n in zip(stories, arguments, numbers, strict=True)]
     )
     for story, revision in zip(stories, revisions, strict=True):
         story.current_revision = revision
